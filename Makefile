@@ -1,0 +1,71 @@
+# Two jobs matter: `make book` (build the website) and `make test` (every check CI runs).
+# Both create the virtual environment .venv on first use and install the pinned dependencies.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+# The notebooks are written for, and timed on, a 2-core CPU; TensorFlow finds no GPU and stays quiet.
+export CUDA_VISIBLE_DEVICES :=
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export MPLBACKEND := Agg
+
+CHAPTERS_MD := $(sort $(wildcard chapters/[0-9][0-9]_*.md))
+CHAPTERS_NB := $(CHAPTERS_MD:.md=.ipynb)
+
+.PHONY: help install book test test-src test-notebooks execute lab lock clean
+
+help:
+	@echo "make book     build the website into _build/html (stored notebook outputs, warnings are errors)"
+	@echo "make test     every check: pytest on src/ and tests/, pairing, nbval over every chapter, the book build"
+	@echo "make execute  re-execute the chapters whose .md changed and re-sync the .md/.ipynb pairs"
+	@echo "make lab      JupyterLab with jupytext: chapters/*.md open as notebooks"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==26.3
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+book: $(STAMP)
+	rm -rf _build/html
+	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+	@echo "Open the book: file://$(CURDIR)/_build/html/index.html"
+
+test-src: $(STAMP)
+	$(PY) -m pytest tests --durations=10
+
+test-notebooks: $(STAMP)
+	$(PY) -m pytest --nbval chapters --durations=0
+
+test: $(STAMP)
+	$(PY) -m pytest tests --nbval chapters --durations=0
+	$(MAKE) --no-print-directory book
+
+# Re-execute a chapter when its .md is newer than its .ipynb (or the .ipynb is missing).
+execute: $(STAMP) $(CHAPTERS_NB)
+
+chapters/%.ipynb: chapters/%.md | $(STAMP)
+	cd chapters && ../$(BIN)/jupytext --sync --execute $*.md
+	touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. chapters
+
+# Re-pin every dependency from requirements.in (needs the package index).
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip==26.3 && .venv-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Pinned, complete dependency set of the book (Python 3.11, CPU)."; \
+	  echo "# Generated from requirements.in by \`make lock\`; edit requirements.in, not this file."; \
+	  .venv-lock/bin/pip freeze --exclude-editable; } > requirements.txt
+	rm -rf .venv-lock
+
+clean:
+	rm -rf _build .jupyter_cache

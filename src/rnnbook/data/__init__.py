@@ -1,0 +1,29 @@
+"""Datasets: verified loaders for the files bundled in ``data/`` and seeded generators.
+
+Loaders never touch the network and never unpickle; each checks the file's SHA-256 first
+(:func:`verified_path`) and raises :class:`DataFileMissingError` or :class:`ChecksumError` with a
+message that says how to restore the file.
+"""
+
+from ._files import CHECKSUMS, ChecksumError, DataFileMissingError, data_dir, sha256sum, verified_path
+from .ett import ETT_COLUMNS, load_ett
+from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
+from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
+
+__all__ = [
+    "CHECKSUMS",
+    "CharVocab",
+    "ETT_COLUMNS",
+    "FSDD_SAMPLE_RATE",
+    "FSDD_SPEAKERS",
+    "ChecksumError",
+    "DataFileMissingError",
+    "Recording",
+    "data_dir",
+    "load_ett",
+    "load_fsdd",
+    "load_rt_polarity",
+    "load_tinyshakespeare",
+    "sha256sum",
+    "verified_path",
+]

@@ -11,7 +11,6 @@ export PYTHONHASHSEED := 0
 export CUDA_VISIBLE_DEVICES :=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
-export MPLBACKEND := Agg
 
 CHAPTERS_MD := $(sort $(wildcard chapters/[0-9][0-9]_*.md))
 CHAPTERS_NB := $(CHAPTERS_MD:.md=.ipynb)

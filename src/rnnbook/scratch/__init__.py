@@ -6,7 +6,9 @@ text and weights can be copied into ``keras.layers`` one-to-one.
 """
 
 from .checks import as_float_array, check_finite, check_rank
+from .gru import GRU
+from .lstm import LSTM
 from .recursive import recursive_forward
 from .rnn import simple_rnn_forward
 
-__all__ = ["as_float_array", "check_finite", "check_rank", "recursive_forward", "simple_rnn_forward"]
+__all__ = ["GRU", "LSTM", "as_float_array", "check_finite", "check_rank", "recursive_forward", "simple_rnn_forward"]

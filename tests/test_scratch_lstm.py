@@ -145,3 +145,26 @@ def test_long_sequence_is_finite():
     for arr in (out, h, c, g.x, *g.params.values(), *g.state0):
         assert np.all(np.isfinite(arr))
     assert np.abs(g.params["kernel"]).max() > 0
+
+
+def test_cell_state_gradients():
+    from rnnbook.scratch.lstm import cell_state_gradients
+
+    rng = np.random.default_rng(8)
+    layer = perturbed_lstm(2, 3, rng)
+    x = rng.standard_normal((2, 6, 2))
+    full = cell_state_gradients(layer, x)
+    # central difference for one entry: perturb c after step 2 and rerun the remaining steps
+    _, _, cache = layer.forward(x)
+    h2, c2 = cache.o[:, 2] * cache.tanh_c[:, 2], cache.c[:, 2].copy()
+    eps = 1e-6
+    for sign in (1, -1):
+        c = c2.copy()
+        c[1, 0] += sign * eps
+        total = layer.forward(x[:, 3:], (h2, c))[1][1][1].sum()
+        full_diff = total if sign == 1 else (full_diff - total) / (2 * eps)
+    assert abs(full[1, 2, 0] - full_diff) < 1e-7
+    # without recurrent weights the gates ignore h, and only the cell path is left: ∏ f
+    layer.params["recurrent_kernel"][:] = 0.0
+    _, _, cache = layer.forward(x)
+    np.testing.assert_allclose(cell_state_gradients(layer, x), LSTM.forget_products(cache.f), rtol=1e-12)

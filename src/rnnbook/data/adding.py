@@ -2,7 +2,8 @@
 
 Each sequence has two channels: random numbers drawn uniformly from ``[0, 1]`` and a marker that is
 1 at exactly two positions, one in the first half of the sequence and one in the second half (the
-form used by Le et al. 2015 and Arjovsky et al. 2016). The target is the sum of the two marked
+form of most later benchmarks; Hochreiter & Schmidhuber drew values from [-1, 1] and placed the
+first marker among the first ten steps). The target is the sum of the two marked
 numbers. Always predicting the mean target, 1, gives the mean squared error
 :math:`\\operatorname{Var}(u_1 + u_2) = 2/12 = 1/6 \\approx 0.167`; a model beats this baseline only
 if it remembers the first marked number across about half the sequence.

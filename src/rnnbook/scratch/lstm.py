@@ -28,7 +28,7 @@ from ._gated import (
 from .base import Gradients
 from .functional import sigmoid
 
-__all__ = ["LSTM", "LSTMCache"]
+__all__ = ["LSTM", "LSTMCache", "cell_state_gradients"]
 
 
 @dataclass
@@ -221,3 +221,24 @@ class LSTM:
         """
         rev = np.cumprod(f[:, :0:-1], axis=1)[:, ::-1]  # products f_{t+1} ... f_T for t = 0..T-2
         return np.concatenate([rev, np.ones_like(f[:, :1])], axis=1)
+
+
+def cell_state_gradients(layer: LSTM, x: np.ndarray) -> np.ndarray:
+    """∂(Σ_j c_{T,j}) / ∂c_t for every step ``t``: how much the final cell state depends on each earlier one.
+
+    Computed through *all* paths (the cell path and the paths through :math:`h` and the gates) by
+    restarting the layer from each step's state ``(h_t, c_t)`` and backpropagating
+    ``d_final_state = (0, 1)``. ``x`` is ``(B, T, D)``; returns ``(B, T, H)`` whose entry ``t`` is
+    the gradient w.r.t. the cell state after step ``t`` (the last entry is all ones). Costs
+    ``T`` forward/backward passes: meant for short analyses, not training.
+    """
+    _, _, cache = layer.forward(x)
+    B, T, H = cache.c.shape
+    ones, zeros = np.ones((B, H), dtype=layer.dtype), np.zeros((B, H), dtype=layer.dtype)
+    out = np.empty((B, T, H), dtype=layer.dtype)
+    out[:, -1] = 1.0
+    h_after = cache.o * cache.tanh_c
+    for t in range(T - 1):
+        outputs, _, sub = layer.forward(x[:, t + 1 :], (h_after[:, t], cache.c[:, t]))
+        out[:, t] = layer.backward(np.zeros_like(outputs), sub, (zeros, ones)).state0[1]
+    return out

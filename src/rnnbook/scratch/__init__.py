@@ -10,3 +10,7 @@ from .recursive import recursive_forward
 from .rnn import simple_rnn_forward
 
 __all__ = ["as_float_array", "check_finite", "check_rank", "recursive_forward", "simple_rnn_forward"]
+
+from .ctc import ctc_greedy_decode, ctc_loss, ctc_loss_and_grad, ctc_prefix_beam_search  # noqa: E402
+
+__all__ += ["ctc_greedy_decode", "ctc_loss", "ctc_loss_and_grad", "ctc_prefix_beam_search"]

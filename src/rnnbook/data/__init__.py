@@ -6,6 +6,7 @@ message that says how to restore the file.
 """
 
 from ._files import CHECKSUMS, ChecksumError, DataFileMissingError, data_dir, sha256sum, verified_path
+from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
@@ -17,6 +18,7 @@ __all__ = [
     "FSDD_SAMPLE_RATE",
     "FSDD_SPEAKERS",
     "ChecksumError",
+    "ConnectedUtterance",
     "DataFileMissingError",
     "Recording",
     "data_dir",
@@ -24,6 +26,7 @@ __all__ = [
     "load_fsdd",
     "load_rt_polarity",
     "load_tinyshakespeare",
+    "make_connected_digits",
     "sha256sum",
     "verified_path",
 ]

@@ -123,52 +123,50 @@ def _extended(lab: np.ndarray, ll: np.ndarray, blank: int) -> tuple[np.ndarray, 
 def _forward_backward(
     x: np.ndarray, lab: np.ndarray, tl: np.ndarray, ll: np.ndarray, blank: int, need_beta: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
+    """Log-space CTC recursions over the extended labels, vectorised over the batch.
+
+    Returns ``log p(l|x)`` (B,), ``log y`` (B, T, K), ``log beta`` (B, T, S) or None, ``log alpha``
+    (B, T, S), the extended labels ``z`` (B, S) and their valid mask (B, S). Both ``alpha_t(s)`` and
+    ``beta_t(s)`` include the emission ``y_t(z_s)``; entries outside an example's lengths are -inf.
+    """
     B, T, K = x.shape
-    logp = log_softmax(x.astype(np.float64), axis=-1)  # (B, T, K)
+    logp = log_softmax(x.astype(np.float64), axis=-1)  # log y_t(k), (B, T, K)
     z, valid, skip, s_len = _extended(lab, ll, blank)
     S = z.shape[1]
-    # log y_t(z_s) for every extended position: (B, T, S); invalid positions are -inf
+    # log y_t(z_s) for every extended position: (B, T, S); positions past S_b are -inf
     emit = np.take_along_axis(logp, np.broadcast_to(z[:, None, :], (B, T, S)), axis=2)
     emit = np.where(valid[:, None, :], emit, _NEG_INF)
-    neg = np.full((B, 1), _NEG_INF)
-    neg2 = np.full((B, 2), _NEG_INF)
+    neg1, neg2 = np.full((B, 1), _NEG_INF), np.full((B, 2), _NEG_INF)
+    rows = np.arange(B)
+    last_s, penult_s = s_len - 1, np.maximum(s_len - 2, 0)  # the two accepting states (equal when L = 0)
 
+    # forward: alpha_t(s) = (alpha_{t-1}(s) + alpha_{t-1}(s-1) + [skip] alpha_{t-1}(s-2)) y_t(z_s)
     alpha = np.full((B, T, S), _NEG_INF)
-    alpha[:, 0, 0] = emit[:, 0, 0]
-    if S > 1:
-        alpha[:, 0, 1] = emit[:, 0, 1]
+    alpha[:, 0, : min(S, 2)] = emit[:, 0, : min(S, 2)]  # start in the leading blank or in l_1
     for t in range(1, T):
         prev = alpha[:, t - 1]
-        shift1 = np.concatenate([neg, prev[:, :-1]], axis=1)
-        shift2 = np.where(skip, np.concatenate([neg2, prev[:, :-2]], axis=1), _NEG_INF)
-        new = logsumexp(np.stack([prev, shift1, shift2]), axis=0) + emit[:, t]
-        alpha[:, t] = np.where((t < tl)[:, None], new, _NEG_INF)
-
-    rows = np.arange(B)
-    last = alpha[rows, tl - 1]  # (B, S)
-    end1 = last[rows, s_len - 1]
-    end2 = np.where(s_len >= 2, last[rows, np.maximum(s_len - 2, 0)], _NEG_INF)
-    log_lik = np.logaddexp(end1, end2)
+        stay, advance = prev, np.concatenate([neg1, prev[:, :-1]], axis=1)
+        jump = np.where(skip, np.concatenate([neg2, prev[:, :-2]], axis=1), _NEG_INF)
+        new = logsumexp(np.stack([stay, advance, jump]), axis=0) + emit[:, t]
+        alpha[:, t] = np.where((t < tl)[:, None], new, _NEG_INF)  # frozen at -inf past T_b
+    final = alpha[rows, tl - 1]  # (B, S): alpha at each example's last frame
+    log_lik = np.logaddexp(final[rows, last_s], np.where(s_len >= 2, final[rows, penult_s], _NEG_INF))
 
     beta = None
     if need_beta:
-        beta = np.full((B, T, S), _NEG_INF)
-        # skip into s+2 is allowed iff skip[s+2]
+        # backward: beta_t(s) = (beta_{t+1}(s) + beta_{t+1}(s+1) + [skip at s+2] beta_{t+1}(s+2)) y_t(z_s)
         skip_from = np.zeros((B, S), dtype=bool)
         skip_from[:, :-2] = skip[:, 2:]
-        init = np.full((B, S), _NEG_INF)
-        init[rows, s_len - 1] = 0.0
-        init[rows, np.maximum(s_len - 2, 0)] = np.where(s_len >= 2, 0.0, init[rows, np.maximum(s_len - 2, 0)])
+        accept = np.full((B, S), _NEG_INF)  # log 1 in the accepting states at the last frame
+        accept[rows, last_s] = 0.0
+        accept[rows, penult_s] = 0.0
+        beta = np.full((B, T, S), _NEG_INF)
         for t in range(T - 1, -1, -1):
-            if t == T - 1:
-                nxt = np.full((B, S), _NEG_INF)
-            else:
-                nxt = beta[:, t + 1]
-            shift1 = np.concatenate([nxt[:, 1:], neg], axis=1)
-            shift2 = np.where(skip_from, np.concatenate([nxt[:, 2:], neg2], axis=1), _NEG_INF)
-            rec = logsumexp(np.stack([nxt, shift1, shift2]), axis=0)
-            is_last = (t == tl - 1)[:, None]
-            rec = np.where(is_last, init, rec)
+            nxt = beta[:, t + 1] if t + 1 < T else np.full((B, S), _NEG_INF)
+            stay, advance = nxt, np.concatenate([nxt[:, 1:], neg1], axis=1)
+            jump = np.where(skip_from, np.concatenate([nxt[:, 2:], neg2], axis=1), _NEG_INF)
+            rec = logsumexp(np.stack([stay, advance, jump]), axis=0)
+            rec = np.where((t == tl - 1)[:, None], accept, rec)
             beta[:, t] = np.where((t < tl)[:, None], rec + emit[:, t], _NEG_INF)
     return log_lik, logp, beta, alpha, z, valid
 

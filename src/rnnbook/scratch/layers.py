@@ -40,7 +40,8 @@ class Dense:
         x = cache
         d_y = as_float_array("d_y", d_y)
         check_shape("d_y", d_y, (*x.shape[:2], self.units), f"(B, T, K={self.units})")
-        grads = {"kernel": np.einsum("btd,btk->dk", x, d_y), "bias": d_y.sum(axis=(0, 1))}
+        d_y2 = d_y.reshape(-1, self.units)  # (B·T, K)
+        grads = {"kernel": x.reshape(-1, self.input_dim).T @ d_y2, "bias": d_y2.sum(axis=0)}
         return grads, d_y @ self.params["kernel"].T
 
 

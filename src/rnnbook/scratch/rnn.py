@@ -58,13 +58,15 @@ def simple_rnn_forward(
         check_finite(name, arr)
     keep = None if mask is None else _check_mask(mask, B, T)[:, :, None]  # (B, T, 1)
 
-    xw = x @ W_xh + b  # (B, T, H): the input projections of every step at once
-    hs = np.empty((B, T, H), dtype=xw.dtype)
+    # The input projections of every step at once, stored time-major (T, B, H) so that each step
+    # reads and writes one contiguous block.
+    xw = np.ascontiguousarray(np.swapaxes(x @ W_xh + b, 0, 1))
+    hs = np.empty_like(xw)
     for t in range(T):
-        h_new = np.tanh(xw[:, t] + h @ W_hh)
+        h_new = np.tanh(xw[t] + h @ W_hh)
         h = h_new if keep is None else np.where(keep[:, t], h_new, h)
-        hs[:, t] = h
-    return hs
+        hs[t] = h
+    return np.swapaxes(hs, 0, 1)  # (B, T, H)
 
 
 def _check_mask(mask: np.ndarray, B: int, T: int) -> np.ndarray:
@@ -173,23 +175,29 @@ class SimpleRNN:
             d_final_state = as_float_array("d_final_state", d_final_state)
             check_shape("d_final_state", d_final_state, (B, H), f"(B={B}, H={H})")
             carry = carry + d_final_state
-        keep = None if m is None else m[:, :, None].astype(states.dtype)  # (B, T, 1)
-        W_hh = self.params["recurrent_kernel"]
-        dz = np.empty_like(states)  # (B, T, H): ∂L/∂(pre-activation) at every step
+        keep = None if m is None else np.swapaxes(m, 0, 1)[:, :, None].astype(states.dtype)  # (T, B, 1)
+        W_hh_T = self.params["recurrent_kernel"].T
+        S = np.ascontiguousarray(np.swapaxes(states, 0, 1))  # time-major (T, B, H), contiguous per step
+        dO = np.ascontiguousarray(np.swapaxes(d_outputs, 0, 1))
+        dtanh = 1.0 - S * S  # tanh'(z_t) = 1 - h_t² (at real steps, where it is used)
+        dz = np.empty_like(S)  # (T, B, H): ∂L/∂z_t, the gradient of the pre-activation
         for t in range(T - 1, -1, -1):
             if keep is None:
-                delta = d_outputs[:, t] + carry
-                dz[:, t] = delta * (1.0 - states[:, t] ** 2)
-                carry = dz[:, t] @ W_hh.T
-            else:
-                k = keep[:, t]
-                delta = k * d_outputs[:, t] + carry
-                dz[:, t] = k * delta * (1.0 - states[:, t] ** 2)
-                carry = (1.0 - k) * delta + dz[:, t] @ W_hh.T
-        h_prev = np.concatenate([h0[:, None], states[:, :-1]], axis=1)  # (B, T, H): h_0..h_{T-1}
+                delta = dO[t] + carry  # δ_t = ∂L/∂o_t + what flows back from step t+1
+                dz[t] = delta * dtanh[t]
+                carry = dz[t] @ W_hh_T
+            else:  # padded step: h_t = h_{t-1}, so δ passes through to h_{t-1} unchanged
+                k = keep[t]
+                delta = k * dO[t] + carry
+                dz[t] = k * delta * dtanh[t]
+                carry = (1.0 - k) * delta + dz[t] @ W_hh_T
+        h_prev = np.concatenate([h0[None], S[:-1]], axis=0)  # (T, B, H): h_0..h_{T-1}
+        dz2 = dz.reshape(T * B, H)  # sums over time and batch as one matrix product each (BLAS)
+        x_tm = np.swapaxes(x, 0, 1).reshape(T * B, -1)
         grads = {
-            "kernel": np.einsum("btd,bth->dh", x, dz),
-            "recurrent_kernel": np.einsum("bti,bth->ih", h_prev, dz),
-            "bias": dz.sum(axis=(0, 1)),
+            "kernel": x_tm.T @ dz2,
+            "recurrent_kernel": h_prev.reshape(T * B, H).T @ dz2,
+            "bias": dz2.sum(axis=0),
         }
-        return Gradients(params=grads, x=dz @ self.params["kernel"].T, state0=carry)
+        d_x = np.swapaxes(dz @ self.params["kernel"].T, 0, 1)  # (B, T, D)
+        return Gradients(params=grads, x=d_x, state0=carry)

@@ -5,14 +5,34 @@ Keras layout (``kernel`` of shape ``(D, H)``), so ``x_t @ W_xh`` in code is :mat
 text and weights can be copied into ``keras.layers`` one-to-one.
 """
 
-from .checks import as_float_array, check_finite, check_rank
-from .recursive import recursive_forward
-from .rnn import simple_rnn_forward
-from .rnn import SimpleRNN  # noqa: E402  (part A of issue 3: RNN, layers, optimisers, char LM)
-from .layers import Dense, Embedding, softmax_cross_entropy
-from .optim import SGD, Adagrad, Adam, clip_grad_norm, global_norm
 from .charlm import CharLM, evaluate_charlm, make_streams, train_charlm
+from .checks import as_float_array, check_finite, check_rank
+from .gru import GRU
+from .layers import Dense, Embedding, softmax_cross_entropy
+from .lstm import LSTM
+from .optim import SGD, Adagrad, Adam, clip_grad_norm, global_norm
+from .recursive import recursive_forward
+from .rnn import SimpleRNN, simple_rnn_forward
 
-__all__ = ["as_float_array", "check_finite", "check_rank", "recursive_forward", "simple_rnn_forward"]
-__all__ += ["SimpleRNN", "Dense", "Embedding", "softmax_cross_entropy", "SGD", "Adagrad", "Adam"]
-__all__ += ["clip_grad_norm", "global_norm", "CharLM", "evaluate_charlm", "make_streams", "train_charlm"]
+__all__ = [
+    "GRU",
+    "LSTM",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "CharLM",
+    "Dense",
+    "Embedding",
+    "SimpleRNN",
+    "as_float_array",
+    "check_finite",
+    "check_rank",
+    "clip_grad_norm",
+    "evaluate_charlm",
+    "global_norm",
+    "make_streams",
+    "recursive_forward",
+    "simple_rnn_forward",
+    "softmax_cross_entropy",
+    "train_charlm",
+]

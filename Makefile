@@ -41,17 +41,17 @@ test-src: $(STAMP)
 	$(PY) -m pytest tests --durations=10
 
 test-notebooks: $(STAMP)
-	$(PY) -m pytest --nbval chapters --durations=0
+	$(PY) -m pytest --nbval chapters --durations=15
 
 test: $(STAMP)
-	$(PY) -m pytest tests --nbval chapters --durations=0
+	$(PY) -m pytest tests --nbval chapters --durations=15
 	$(MAKE) --no-print-directory book
 
 # Re-execute a chapter when its .md is newer than its .ipynb (or the .ipynb is missing).
 execute: $(STAMP) $(CHAPTERS_NB)
 
 chapters/%.ipynb: chapters/%.md | $(STAMP)
-	cd chapters && ../$(BIN)/jupytext --sync --execute $*.md
+	cd chapters && $(abspath $(BIN))/jupytext --sync --execute $*.md
 	touch $@
 
 lab: $(STAMP)

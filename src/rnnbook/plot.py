@@ -51,11 +51,14 @@ def _box(ax: Axes, xy: tuple[float, float], text: str, color: str, w: float = 0.
     ax.text(x, y, text, ha="center", va="center", fontsize=11)
 
 
-def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], label: str = "", **kw: object) -> None:
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, lw=1.2, color="black", **kw))
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], label: str = "") -> None:
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, lw=1.2, color="black"))
     if label:
         mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
-        ax.text(mx, my + 0.08, label, ha="center", va="bottom", fontsize=9, color="#333333")
+        if abs(end[0] - start[0]) > abs(end[1] - start[1]):  # horizontal: label above
+            ax.text(mx, my + 0.06, label, ha="center", va="bottom", fontsize=9, color="#333333")
+        else:  # vertical: label to the right
+            ax.text(mx + 0.07, my, label, ha="left", va="center", fontsize=9, color="#333333")
 
 
 def draw_unrolled_rnn(
@@ -77,30 +80,29 @@ def draw_unrolled_rnn(
     if ax is None:
         _, ax = plt.subplots(figsize=(1.9 * (steps + 2), 3.2))
     colors = {"x": "#cde3f5", "h": "#fde2b8", "y": "#cdeee0"}
-    # folded cell
-    _box(ax, (0, 0), f"${x_lab}_t$", colors["x"])
-    _box(ax, (0, 1.3), f"${h_lab}_t$", colors["h"])
-    _box(ax, (0, 2.6), f"${y_lab}_t$", colors["y"])
-    _arrow(ax, (0, 0.25), (0, 1.05), wx)
-    _arrow(ax, (0, 1.55), (0, 2.35), wy)
-    ax.add_patch(
-        FancyArrowPatch((0.36, 1.42), (0.36, 1.18), connectionstyle="arc3,rad=-2.2", arrowstyle="-|>", mutation_scale=12, lw=1.2)
-    )
-    ax.text(0.95, 1.3, wh, fontsize=9, va="center")
-    ax.text(1.55, 1.3, "=", fontsize=20, va="center", ha="center")
-    # unrolled
-    x0 = 2.4
-    for k in range(steps):
-        t = "t" if k == steps - 1 else (f"t-{steps - 1 - k}")
-        cx = x0 + 1.6 * k
+
+    def column(cx: float, t: str) -> None:
         _box(ax, (cx, 0), f"${x_lab}_{{{t}}}$", colors["x"])
         _box(ax, (cx, 1.3), f"${h_lab}_{{{t}}}$", colors["h"])
         _box(ax, (cx, 2.6), f"${y_lab}_{{{t}}}$", colors["y"])
         _arrow(ax, (cx, 0.25), (cx, 1.05), wx)
         _arrow(ax, (cx, 1.55), (cx, 2.35), wy)
-        src = (cx - 1.25, 1.3) if k else (cx - 0.95, 1.3)
-        _arrow(ax, src, (cx - 0.37, 1.3), wh)
-    ax.text(x0 - 1.05, 1.3, "$h_0$" if steps < 3 else "…", ha="right", va="center", fontsize=11)
+
+    column(0.0, "t")  # folded cell with its self-loop
+    ax.add_patch(
+        FancyArrowPatch(
+            (0.36, 1.42), (0.36, 1.18), connectionstyle="arc3,rad=-2.2", arrowstyle="-|>", mutation_scale=12, lw=1.2
+        )
+    )
+    ax.text(0.62, 1.3, wh, fontsize=9, va="center", ha="left", color="#333333")
+    ax.text(1.45, 1.3, "=", fontsize=20, va="center", ha="center")
+    x0 = 3.0
+    ax.text(x0 - 1.2, 1.3, "$\\cdots$", ha="center", va="center", fontsize=12)
+    for k in range(steps):
+        t = "t" if k == steps - 1 else f"t-{steps - 1 - k}"
+        cx = x0 + 1.6 * k
+        column(cx, t)
+        _arrow(ax, (cx - 1.05 if k == 0 else cx - 1.25, 1.3), (cx - 0.37, 1.3), wh)
     ax.set_xlim(-0.6, x0 + 1.6 * (steps - 1) + 0.6)
     ax.set_ylim(-0.5, 3.1)
     ax.set_aspect("equal")

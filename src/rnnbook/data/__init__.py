@@ -7,6 +7,7 @@ message that says how to restore the file.
 
 from .adding import ADDING_BASELINE_MSE, adding_problem
 from ._files import CHECKSUMS, ChecksumError, DataFileMissingError, data_dir, sha256sum, verified_path
+from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
@@ -19,6 +20,7 @@ __all__ = [
     "FSDD_SAMPLE_RATE",
     "FSDD_SPEAKERS",
     "ChecksumError",
+    "ConnectedUtterance",
     "DataFileMissingError",
     "Recording",
     "adding_problem",
@@ -27,6 +29,7 @@ __all__ = [
     "load_fsdd",
     "load_rt_polarity",
     "load_tinyshakespeare",
+    "make_connected_digits",
     "sha256sum",
     "verified_path",
 ]

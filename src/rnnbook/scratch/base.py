@@ -8,8 +8,9 @@ are pure functions of their arguments plus ``self.params``, which makes gradient
   with ``x`` of shape ``(B, T, D)``, ``outputs`` ``(B, T, H)`` (every step's hidden state), and
   ``state0``/``final_state`` the layer's recurrent state: one ``(B, H)`` array for the vanilla RNN
   and the GRU, an ``(h, c)`` tuple of ``(B, H)`` arrays for the LSTM. ``mask`` of shape ``(B, T)``
-  (``True`` = real step) makes padded steps copy the previous state and output zeros, as Keras does
-  with ``mask_zero=True``.
+  (``True`` = real step) makes padded steps copy the previous state and repeat the previous output
+  (zeros before the first real step), as Keras does by default (``zero_output_for_mask=False``;
+  Keras outputs zeros instead only with ``zero_output_for_mask=True``, e.g. inside ``Bidirectional``).
 - ``backward(d_outputs, cache, d_final_state=None) -> Gradients``
   with ``d_outputs`` of shape ``(B, T, H)`` (∂loss/∂outputs) and optionally ∂loss/∂final_state;
   returns the gradients of every parameter, of the inputs and of the initial state.

@@ -63,6 +63,9 @@ def test_chapter_conventions(md: Path) -> None:
     number = int(md.name[:2])
     assert re.search(rf"^# {number}\. \S", source, flags=re.M), f"{md.name}: title must read '# {number}. Title'"
     assert "NBVAL_SKIP" not in source and "nbval-skip" not in source, "cells must not be skipped"
+    for line in source.splitlines():
+        if "NBVAL_" in line:  # nbval only recognises a marker alone on its comment line
+            assert line.strip() == "# NBVAL_IGNORE_OUTPUT", f"{md.name}: malformed nbval marker {line.strip()!r}"
     assert "## Summary" in source and "## Exercises" in source
     assert ":class: dropdown" in source, "exercise solutions go in dropdowns"
     first_code = source.split("```{code-cell}")[1]

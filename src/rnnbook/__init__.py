@@ -6,6 +6,7 @@ Subpackages and modules
   and seeded generators for synthetic tasks.
 - :mod:`rnnbook.utils`: seeding and environment helpers (``seed_everything``, ``silence_tensorflow``).
 - :mod:`rnnbook.plot`: the book's figure style and drawing helpers.
+- :mod:`rnnbook.sampling`: temperature and top-k sampling from a language model's logits.
 - :mod:`rnnbook.scratch`: from-scratch NumPy layers with forward and backward passes.
 """
 

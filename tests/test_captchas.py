@@ -105,3 +105,14 @@ def test_bad_arguments_raise(kwargs: dict, match: str) -> None:
 def test_make_captcha_splits_needs_sizes() -> None:
     with pytest.raises(ValueError, match="at least one split"):
         make_captcha_splits({}, seed=0)
+
+
+def test_mild_style_differs_and_is_reproducible() -> None:
+    a = make_captcha_dataset(4, seed=3, style="mild")
+    b = make_captcha_dataset(4, seed=3, style="mild")
+    c = make_captcha_dataset(4, seed=3)
+    assert a.labels == b.labels == c.labels  # the style changes the rendering, not the texts
+    assert a.images.tobytes() == b.images.tobytes()
+    assert not np.array_equal(a.images, c.images)
+    with pytest.raises(ValueError, match="style must be one of"):
+        make_captcha_dataset(2, seed=0, style="wavy")

@@ -8,8 +8,8 @@ and only while it renders, for a shim backed by a seeded :class:`random.Random`;
 gives byte-identical images. The package's own font (DroidSansMono, Apache-2.0, shipped inside the
 package) is used, so nothing is read from the network or the system's font directories.
 
-Images are rendered at the package's default size (160 × 60 pixels, with its noise dots, noise
-curve and smoothing), converted to grayscale, downsampled to ``(height, width)``, inverted and
+Images are rendered at the package's default height of 60 pixels and the width that keeps the
+requested aspect ratio (with the package's noise dots, noise curve and smoothing), converted to grayscale, downsampled to ``(height, width)``, inverted and
 contrast-stretched per image.
 """
 
@@ -23,15 +23,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CAPTCHA_ALPHABET", "CaptchaDataset", "make_captcha_dataset", "make_captcha_splits"]
+__all__ = ["CAPTCHA_ALPHABET", "CAPTCHA_STYLES", "CaptchaDataset", "make_captcha_dataset", "make_captcha_splits"]
 
 #: Digits and upper-case letters without the look-alikes 0/O, 1/I and Q: 31 symbols.
 CAPTCHA_ALPHABET: str = "23456789ABCDEFGHJKLMNPRSTUVWXYZ"
 
-#: Size at which the package renders (its defaults) before the image is downsampled.
-_RENDER_SIZE: tuple[int, int] = (160, 60)  # (width, height)
+#: Height at which the package renders (its default) before the image is downsampled.
+_RENDER_HEIGHT: int = 60
 
 _PATCH_LOCK = threading.Lock()
+
+#: Rendering styles: ``"package"`` keeps every setting of ``ImageCaptcha``; ``"mild"`` rotates
+#: characters by at most 12° (package: 30°), warps them about half as much and draws 10 noise dots
+#: of width 2 (package: 30 of width 3). Fonts, sizes, spacing, colours and the noise curve are the
+#: package's in both.
+CAPTCHA_STYLES: tuple[str, ...] = ("package", "mild")
+
+
+def _captcha_class(style: str) -> type:
+    from captcha.image import ImageCaptcha
+
+    if style == "package":
+        return ImageCaptcha
+
+    class MildCaptcha(ImageCaptcha):
+        character_rotate = (-12, 12)
+        character_warp_dx = (0.05, 0.15)
+        character_warp_dy = (0.1, 0.15)
+
+        @staticmethod
+        def create_noise_dots(image, color, width=2, number=10):  # noqa: ANN001, ANN205
+            return ImageCaptcha.create_noise_dots(image, color, width=width, number=number)
+
+    return MildCaptcha
 
 
 class _SeededSecrets:
@@ -128,6 +152,7 @@ def make_captcha_dataset(
     width: int = 100,
     height: int = 32,
     exclude: Collection[str] = (),
+    style: str = "package",
 ) -> CaptchaDataset:
     """Render ``n`` CAPTCHAs with distinct random texts, reproducibly.
 
@@ -146,9 +171,14 @@ def make_captcha_dataset(
     alphabet:
         The symbols to draw from (default :data:`CAPTCHA_ALPHABET`, 31 symbols).
     width, height:
-        Output image size in pixels (the package renders at 160 × 60, then it is downsampled).
+        Output image size in pixels. The package renders at height 60 and width
+        ``round(60 * width / height)``, then the image is downsampled; so the glyphs have the same
+        size in a wider image, which has room for more of them.
     exclude:
         Texts that must not occur.
+    style:
+        ``"package"`` (the package's own distortions and noise) or ``"mild"``; see
+        :data:`CAPTCHA_STYLES`.
 
     Returns
     -------
@@ -157,6 +187,8 @@ def make_captcha_dataset(
         image stretched to span exactly 0..1), and ``labels``.
     """
     _check_args(n, seed, min_len, max_len, alphabet, width, height)
+    if style not in CAPTCHA_STYLES:
+        raise ValueError(f"style must be one of {CAPTCHA_STYLES}, got {style!r}")
     excluded = set(exclude)
     n_possible = sum(len(alphabet) ** k for k in range(min_len, max_len + 1))
     n_excluded = sum(1 for s in excluded if min_len <= len(s) <= max_len and set(s) <= set(alphabet))
@@ -166,7 +198,6 @@ def make_captcha_dataset(
             f"{min_len}..{max_len} over {len(alphabet)} symbols remain after `exclude`"
         )
 
-    from captcha.image import ImageCaptcha
     from PIL.Image import Resampling
 
     label_ss, render_ss = np.random.SeedSequence(seed).spawn(2)
@@ -183,7 +214,7 @@ def make_captcha_dataset(
         labels.append(text)
 
     images = np.empty((n, height, width), dtype=np.float32)
-    generator = ImageCaptcha(width=_RENDER_SIZE[0], height=_RENDER_SIZE[1])
+    generator = _captcha_class(style)(width=round(_RENDER_HEIGHT * width / height), height=_RENDER_HEIGHT)
     render_rng = random.Random(int(render_ss.generate_state(1)[0]))
     with _seeded_captcha(render_rng):
         for i, text in enumerate(labels):

@@ -19,9 +19,9 @@ def test_full_model_gradcheck(embed_dim):
     state0 = rng.normal(0, 0.5, (3, 6))
     loss, grads, _ = lm.loss_and_grads(ids, targets, state0)
     assert set(grads) == set(lm.params)
-    # eps=1e-4: the mean loss (~2 nats) has round-off ~1e-16·2/eps, so a larger step keeps it below
-    # the small gradient entries' size; the central difference's O(eps²) error stays ~1e-9.
-    errors = gradcheck(lambda: lm.loss(ids, targets, state0)[0], lm.params, grads, eps=1e-4)
+    # A mean loss (~2 nats) has round-off ~1e-16·2/eps, comparable to its smallest gradient entries
+    # at eps=1e-6; the O(eps⁴) five-point stencil allows eps=1e-3 and keeps both errors ~1e-12.
+    errors = gradcheck(lambda: lm.loss(ids, targets, state0)[0], lm.params, grads, eps=1e-3, points=4)
     assert max(errors.values()) < 1e-6, errors
 
 
@@ -106,3 +106,16 @@ def test_train_minchar_runs_and_reduces_loss():
     chars, secs = train_minchar(m, ids[:-2000], seconds=1.0)
     assert chars > 0 and secs >= 1.0
     assert evaluate_charlm(minchar_to_charlm(m), ids[-2000:], batch_size=4, seq_len=100) < before
+
+
+def test_five_point_stencil_is_more_accurate():
+    from rnnbook.scratch.gradcheck import numerical_gradient
+
+    x = np.array([0.3, -1.2, 2.0])
+    f = lambda: float(np.sum(np.sin(x) * np.exp(x)))  # noqa: E731
+    exact = np.exp(x) * (np.sin(x) + np.cos(x))
+    two = numerical_gradient(f, x, 1e-3)
+    four = numerical_gradient(f, x, 1e-3, points=4)
+    assert np.max(np.abs(four - exact)) < 1e-10 < np.max(np.abs(two - exact))
+    with pytest.raises(ValueError, match="points must be 2 or 4"):
+        numerical_gradient(f, x, points=3)

@@ -197,6 +197,7 @@ def train_charlm(
     eval_every: int = 100,
     eval_kwargs: dict[str, int] | None = None,
     log: TrainLog | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> TrainLog:
     """Train ``model`` for ``steps`` updates of truncated BPTT over ``batch_size`` streams.
 
@@ -205,6 +206,8 @@ def train_charlm(
     chunk only, clips the gradients' global norm to ``clip`` (``None``: no clipping) and applies
     ``optimizer`` (``Adam(2e-3)`` by default). With ``val_ids``, the validation loss is computed
     every ``eval_every`` updates and after the last one. Pass a previous ``log`` to continue it.
+    ``clock`` measures the training time (wall time by default; ``time.process_time`` counts only
+    this process's CPU time, which other processes' load does not inflate).
     """
     check_rank("train_ids", np.asarray(train_ids), 1, "(N,)")
     optimizer = Adam(2e-3) if optimizer is None else optimizer
@@ -218,11 +221,11 @@ def train_charlm(
             pos, state = 0, None
         x, y = inputs[:, pos : pos + seq_len], targets[:, pos : pos + seq_len]
         pos += seq_len
-        t0 = time.perf_counter()
+        t0 = clock()
         loss, grads, state = model.loss_and_grads(x, y, state)
         norm = clip_grad_norm(grads, clip) if clip is not None else global_norm(grads)
         optimizer.step(params, grads)
-        log.train_seconds += time.perf_counter() - t0
+        log.train_seconds += clock() - t0
         log.chars += y.size
         log.step.append(step0 + i)
         log.train_loss.append(loss)

@@ -12,15 +12,12 @@ export CUDA_VISIBLE_DEVICES :=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-CHAPTERS_MD := $(sort $(wildcard chapters/[0-9][0-9]_*.md))
-CHAPTERS_NB := $(CHAPTERS_MD:.md=.ipynb)
-
 .PHONY: help install book test test-src test-notebooks execute lab lock clean
 
 help:
 	@echo "make book     build the website into _build/html (stored notebook outputs, warnings are errors)"
 	@echo "make test     every check: pytest on src/ and tests/, pairing, nbval over every chapter, the book build"
-	@echo "make execute  re-execute the chapters whose .md changed and re-sync the .md/.ipynb pairs"
+	@echo "make execute  re-execute the chapters whose .md changed (or CHAPTERS="chapters/NN_x.md") and re-sync the pairs"
 	@echo "make lab      JupyterLab with jupytext: chapters/*.md open as notebooks"
 
 install: $(STAMP)
@@ -41,18 +38,15 @@ test-src: $(STAMP)
 	$(PY) -m pytest tests --durations=10
 
 test-notebooks: $(STAMP)
-	$(PY) -m pytest --nbval chapters --durations=0
+	$(PY) -m pytest --nbval chapters --durations=15
 
 test: $(STAMP)
-	$(PY) -m pytest tests --nbval chapters --durations=0
+	$(PY) -m pytest tests --nbval chapters --durations=15
 	$(MAKE) --no-print-directory book
 
-# Re-execute a chapter when its .md is newer than its .ipynb (or the .ipynb is missing).
-execute: $(STAMP) $(CHAPTERS_NB)
-
-chapters/%.ipynb: chapters/%.md | $(STAMP)
-	cd chapters && ../$(BIN)/jupytext --sync --execute $*.md
-	touch $@
+# Re-execute the chapters whose .md cells differ from their .ipynb (or CHAPTERS="chapters/NN_x.md ...").
+execute: $(STAMP)
+	$(PY) scripts/execute_chapters.py $(CHAPTERS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. chapters

@@ -1,12 +1,15 @@
-"""The vanilla (Elman) RNN forward pass in NumPy."""
+"""The vanilla (Elman) RNN in NumPy: the forward recurrence and a layer with backpropagation through time."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from .base import Gradients
 from .checks import as_float_array, check_finite, check_rank, check_shape
 
-__all__ = ["simple_rnn_forward"]
+__all__ = ["SimpleRNN", "SimpleRNNCache", "glorot_uniform", "orthogonal", "simple_rnn_forward"]
 
 
 def simple_rnn_forward(
@@ -15,6 +18,8 @@ def simple_rnn_forward(
     W_hh: np.ndarray,
     b: np.ndarray,
     h0: np.ndarray | None = None,
+    *,
+    mask: np.ndarray | None = None,
 ) -> np.ndarray:
     """Run :math:`h_t = \\tanh(W_{xh} x_t + W_{hh} h_{t-1} + b)` over a batch of sequences.
 
@@ -30,6 +35,9 @@ def simple_rnn_forward(
         Bias, shape ``(H,)``.
     h0:
         Initial state, shape ``(B, H)``; zeros when omitted.
+    mask:
+        Optional, shape ``(B, T)``, ``True`` for real steps. At a padded step the state is carried
+        over unchanged: :math:`h_t = h_{t-1}`.
 
     Returns
     -------
@@ -48,10 +56,148 @@ def simple_rnn_forward(
     check_shape("h0", h, (B, H), "(B, H)")
     for name, arr in (("x", x), ("W_xh", W_xh), ("W_hh", W_hh), ("b", b), ("h0", h)):
         check_finite(name, arr)
+    keep = None if mask is None else _check_mask(mask, B, T)[:, :, None]  # (B, T, 1)
 
-    xw = x @ W_xh + b  # (B, T, H): the input projections of every step at once
-    hs = np.empty((B, T, H), dtype=xw.dtype)
+    # The input projections of every step at once, stored time-major (T, B, H) so that each step
+    # reads and writes one contiguous block.
+    xw = np.ascontiguousarray(np.swapaxes(x @ W_xh + b, 0, 1))
+    hs = np.empty_like(xw)
     for t in range(T):
-        h = np.tanh(xw[:, t] + h @ W_hh)
-        hs[:, t] = h
-    return hs
+        h_new = np.tanh(xw[t] + h @ W_hh)
+        h = h_new if keep is None else np.where(keep[:, t], h_new, h)
+        hs[t] = h
+    return np.swapaxes(hs, 0, 1)  # (B, T, H)
+
+
+def _check_mask(mask: np.ndarray, B: int, T: int) -> np.ndarray:
+    """``mask`` as a boolean ``(B, T)`` array; 0/1 integers and booleans are accepted."""
+    m = np.asarray(mask)
+    check_shape("mask", m, (B, T), "(B, T)")
+    if m.dtype != np.bool_:
+        if not np.all((m == 0) | (m == 1)):
+            raise ValueError("mask must hold booleans or 0/1 values, shape (B, T).")
+        m = m.astype(bool)
+    return m
+
+
+def glorot_uniform(fan_in: int, fan_out: int, rng: np.random.Generator, dtype: type = np.float64) -> np.ndarray:
+    """Glorot/Xavier uniform init, shape ``(fan_in, fan_out)``: :math:`U(-a, a)`, :math:`a = \\sqrt{6/(n_{in}+n_{out})}`."""
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(dtype)
+
+
+def orthogonal(n: int, rng: np.random.Generator, dtype: type = np.float64, gain: float = 1.0) -> np.ndarray:
+    """A random orthogonal ``(n, n)`` matrix (QR of a Gaussian matrix, signs fixed so it is uniform), times ``gain``."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    q *= np.sign(np.diag(r))
+    return (gain * q).astype(dtype)
+
+
+@dataclass
+class SimpleRNNCache:
+    """What :meth:`SimpleRNN.forward` keeps for the backward pass.
+
+    ``x`` ``(B, T, D)``; ``h0`` ``(B, H)``; ``states`` ``(B, T, H)``: the carried states
+    :math:`h_1..h_T` (at padded steps a copy of the previous one); ``mask`` ``(B, T)`` bool or ``None``.
+    """
+
+    x: np.ndarray
+    h0: np.ndarray
+    states: np.ndarray
+    mask: np.ndarray | None
+
+
+class SimpleRNN:
+    """Vanilla RNN layer, :math:`h_t = \\tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)`, following :mod:`.base`.
+
+    Parameters live in ``self.params`` with Keras' names and layout: ``kernel`` ``(D, H)``,
+    ``recurrent_kernel`` ``(H, H)``, ``bias`` ``(H,)``; they can be copied into
+    ``keras.layers.SimpleRNN`` one-to-one. Initialisation follows Keras: Glorot-uniform kernel,
+    orthogonal recurrent kernel, zero bias.
+    """
+
+    def __init__(self, input_dim: int, units: int, *, rng: np.random.Generator, dtype: type = np.float64) -> None:
+        if input_dim < 1 or units < 1:
+            raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}.")
+        self.input_dim, self.units, self.dtype = int(input_dim), int(units), np.dtype(dtype)
+        self.params: dict[str, np.ndarray] = {
+            "kernel": glorot_uniform(input_dim, units, rng, self.dtype),
+            "recurrent_kernel": orthogonal(units, rng, self.dtype),
+            "bias": np.zeros(units, dtype=self.dtype),
+        }
+
+    def initial_state(self, batch_size: int) -> np.ndarray:
+        """Zeros of shape ``(B, H)``."""
+        return np.zeros((batch_size, self.units), dtype=self.dtype)
+
+    def forward(
+        self, x: np.ndarray, state0: np.ndarray | None = None, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, SimpleRNNCache]:
+        """Run the layer over ``x`` ``(B, T, D)``.
+
+        Returns ``outputs`` ``(B, T, H)`` (zeros at padded steps), ``final_state`` ``(B, H)`` (the
+        state after the last real step of each sequence) and the cache for :meth:`backward`.
+        """
+        x = as_float_array("x", x)
+        check_rank("x", x, 3, "(B, T, D)")
+        check_shape("x", x, (None, None, self.input_dim), f"(B, T, D={self.input_dim})")
+        B, T, _ = x.shape
+        h0 = self.initial_state(B) if state0 is None else as_float_array("state0", state0)
+        check_shape("state0", h0, (B, self.units), f"(B={B}, H={self.units})")
+        m = None if mask is None else _check_mask(mask, B, T)
+        p = self.params
+        states = simple_rnn_forward(x, p["kernel"], p["recurrent_kernel"], p["bias"], h0, mask=m)
+        outputs = states if m is None else states * m[:, :, None]
+        final = states[:, -1] if T else h0
+        return outputs, final, SimpleRNNCache(x, h0, states, m)
+
+    def backward(
+        self, d_outputs: np.ndarray, cache: SimpleRNNCache, d_final_state: np.ndarray | None = None
+    ) -> Gradients:
+        """Backpropagation through time.
+
+        With :math:`\\delta_t = \\partial L / \\partial h_t` (all paths), the recursion run from
+        :math:`t = T` down to 1 is
+        :math:`\\delta_t = \\partial L/\\partial o_t + (\\delta_{t+1} \\odot (1 - h_{t+1}^2)) W_{hh}^\\top`,
+        and the parameter gradients are sums over time of :math:`z_t`'s gradient
+        :math:`g_t = \\delta_t \\odot (1 - h_t^2)`: ``kernel`` :math:`\\sum_t x_t^\\top g_t`,
+        ``recurrent_kernel`` :math:`\\sum_t h_{t-1}^\\top g_t`, ``bias`` :math:`\\sum_t g_t`.
+        At padded steps the state is copied, so :math:`\\delta` passes through unchanged.
+
+        ``d_outputs`` ``(B, T, H)``; ``d_final_state`` ``(B, H)`` or ``None``.
+        """
+        x, h0, states, m = cache.x, cache.h0, cache.states, cache.mask
+        B, T, H = states.shape
+        d_outputs = as_float_array("d_outputs", d_outputs)
+        check_shape("d_outputs", d_outputs, (B, T, H), f"(B={B}, T={T}, H={H})")
+        carry = np.zeros((B, H), dtype=states.dtype)
+        if d_final_state is not None:
+            d_final_state = as_float_array("d_final_state", d_final_state)
+            check_shape("d_final_state", d_final_state, (B, H), f"(B={B}, H={H})")
+            carry = carry + d_final_state
+        keep = None if m is None else np.swapaxes(m, 0, 1)[:, :, None].astype(states.dtype)  # (T, B, 1)
+        W_hh_T = self.params["recurrent_kernel"].T
+        S = np.ascontiguousarray(np.swapaxes(states, 0, 1))  # time-major (T, B, H), contiguous per step
+        dO = np.ascontiguousarray(np.swapaxes(d_outputs, 0, 1))
+        dtanh = 1.0 - S * S  # tanh'(z_t) = 1 - h_t² (at real steps, where it is used)
+        dz = np.empty_like(S)  # (T, B, H): ∂L/∂z_t, the gradient of the pre-activation
+        for t in range(T - 1, -1, -1):
+            if keep is None:
+                delta = dO[t] + carry  # δ_t = ∂L/∂o_t + what flows back from step t+1
+                dz[t] = delta * dtanh[t]
+                carry = dz[t] @ W_hh_T
+            else:  # padded step: h_t = h_{t-1}, so δ passes through to h_{t-1} unchanged
+                k = keep[t]
+                delta = k * dO[t] + carry
+                dz[t] = k * delta * dtanh[t]
+                carry = (1.0 - k) * delta + dz[t] @ W_hh_T
+        h_prev = np.concatenate([h0[None], S[:-1]], axis=0)  # (T, B, H): h_0..h_{T-1}
+        dz2 = dz.reshape(T * B, H)  # sums over time and batch as one matrix product each (BLAS)
+        x_tm = np.swapaxes(x, 0, 1).reshape(T * B, -1)
+        grads = {
+            "kernel": x_tm.T @ dz2,
+            "recurrent_kernel": h_prev.reshape(T * B, H).T @ dz2,
+            "bias": dz2.sum(axis=0),
+        }
+        d_x = np.swapaxes(dz @ self.params["kernel"].T, 0, 1)  # (B, T, D)
+        return Gradients(params=grads, x=d_x, state0=carry)

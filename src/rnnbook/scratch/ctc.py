@@ -1,0 +1,430 @@
+"""Connectionist temporal classification (CTC) in NumPy: loss, gradient and decoders.
+
+CTC (Graves et al., 2006) scores a label sequence :math:`\\mathbf{l}` of length :math:`L` given
+per-frame class scores over :math:`T` frames by summing the probabilities of every frame-level
+*alignment* (path) :math:`\\pi` that collapses to it: merge repeated symbols, then delete blanks.
+The sum runs over the *extended* label :math:`\\mathbf{z} = (\\varnothing, l_1, \\varnothing, l_2,
+\\dots, l_L, \\varnothing)` of length :math:`S = 2L + 1` with the forward–backward recursions,
+here in log space.
+
+Conventions
+-----------
+- ``logits`` are unnormalised scores of shape ``(B, T, K)`` with ``K`` classes *including* the
+  blank; log-softmax is applied inside, so the gradient is with respect to the logits.
+- ``blank`` is the index of the blank class; the default ``0`` matches ``keras.ops.ctc_loss`` /
+  ``keras.ops.ctc_decode`` (``mask_index=0``) and ``tf.nn.ctc_loss`` (``blank_index=0`` for dense
+  labels). Negative values count from the end (``-1`` is the last class, the convention of
+  ``tf.compat.v1.nn.ctc_loss``).
+- Labels are padded to ``(B, L_max)``; only the first ``label_lengths[b]`` entries of row ``b``
+  are read. Frames at or beyond ``input_lengths[b]`` are ignored and get zero gradient.
+- An *impossible* example, whose input is shorter than the label needs
+  (:func:`ctc_min_input_length`: one frame per label plus one blank between each pair of equal
+  neighbours), has zero probability: its loss is ``+inf`` and its gradient is set to zero (the
+  behaviour of PyTorch's ``zero_infinity=True``), so one bad example cannot poison a batch with
+  NaNs. Pass ``impossible="raise"`` to get a ``ValueError`` instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from .checks import as_float_array, check_finite, check_rank
+from .functional import log_softmax, logsumexp
+
+__all__ = [
+    "ctc_collapse",
+    "ctc_min_input_length",
+    "ctc_loss",
+    "ctc_loss_and_grad",
+    "ctc_brute_force_loss",
+    "ctc_labelling_log_probs",
+    "ctc_greedy_decode",
+    "ctc_prefix_beam_search",
+    "edit_distance",
+]
+
+_NEG_INF = -np.inf
+
+
+def ctc_collapse(path: Sequence[int] | np.ndarray, blank: int = 0) -> list[int]:
+    """The CTC map :math:`\\mathcal{B}`: merge runs of equal symbols, then delete blanks.
+
+    ``path`` is a 1-D sequence of class indices (an alignment); e.g. with ``blank=0``,
+    ``[1, 1, 0, 1, 2, 2, 0] -> [1, 1, 2]``.
+    """
+    out: list[int] = []
+    prev = None
+    for k in np.asarray(path).reshape(-1).tolist():
+        if k != prev and k != blank:
+            out.append(int(k))
+        prev = k
+    return out
+
+
+def ctc_min_input_length(label: Sequence[int] | np.ndarray) -> int:
+    """Fewest frames that can emit ``label``: :math:`L` plus one blank per pair of equal neighbours."""
+    lab = np.asarray(label).reshape(-1)
+    return int(lab.size + np.count_nonzero(lab[1:] == lab[:-1]))
+
+
+def _resolve_blank(blank: int, K: int) -> int:
+    if not -K <= blank < K:
+        raise ValueError(f"blank must lie in [-{K}, {K}) for K = {K} classes, got {blank}.")
+    return blank % K
+
+
+def _check_inputs(
+    logits: object, labels: object, input_lengths: object, label_lengths: object, blank: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    x = as_float_array("logits", logits)
+    check_rank("logits", x, 3, "(B, T, K)")
+    check_finite("logits", x)
+    B, T, K = x.shape
+    if K < 2:
+        raise ValueError(f"logits need K >= 2 classes (the blank and at least one label), got shape {x.shape}.")
+    blank = _resolve_blank(blank, K)
+    lab = np.asarray(labels)
+    if lab.ndim != 2 or lab.shape[0] != B or not np.issubdtype(lab.dtype, np.integer):
+        raise ValueError(f"labels must be an integer array of shape ({B}, L_max) = (B, L_max), got {lab.shape} {lab.dtype}.")
+    tl = np.asarray(input_lengths)
+    ll = np.asarray(label_lengths)
+    for name, arr, hi in (("input_lengths", tl, T), ("label_lengths", ll, lab.shape[1])):
+        if arr.shape != (B,) or not np.issubdtype(arr.dtype, np.integer):
+            raise ValueError(f"{name} must be an integer array of shape ({B},) = (B,), got {arr.shape} {arr.dtype}.")
+        if np.any(arr < 0) or np.any(arr > hi):
+            raise ValueError(f"{name} must lie in [0, {hi}], got range [{arr.min()}, {arr.max()}].")
+    if np.any(tl < 1):
+        raise ValueError("every input_lengths[b] must be >= 1.")
+    valid = np.arange(lab.shape[1])[None, :] < ll[:, None]
+    used = lab[valid]
+    if used.size and (used.min() < 0 or used.max() >= K or np.any(used == blank)):
+        raise ValueError(f"labels must lie in [0, {K}) and differ from the blank index {blank}.")
+    return x, lab.astype(np.int64), tl.astype(np.int64), ll.astype(np.int64), blank
+
+
+def _extended(lab: np.ndarray, ll: np.ndarray, blank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Extended labels ``z`` (B, S), valid mask (B, S), skip-allowed mask (B, S), lengths S_b (B,)."""
+    B, L = lab.shape
+    S = 2 * L + 1
+    z = np.full((B, S), blank, dtype=np.int64)
+    z[:, 1::2] = lab
+    s_len = 2 * ll + 1
+    valid = np.arange(S)[None, :] < s_len[:, None]
+    z = np.where(valid, z, blank)
+    skip = np.zeros((B, S), dtype=bool)  # may alpha_t(s) receive from alpha_{t-1}(s-2)?
+    skip[:, 2:] = (z[:, 2:] != blank) & (z[:, 2:] != z[:, :-2])
+    return z, valid, skip & valid, s_len
+
+
+def _forward_backward(
+    x: np.ndarray, lab: np.ndarray, tl: np.ndarray, ll: np.ndarray, blank: int, need_beta: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
+    B, T, K = x.shape
+    logp = log_softmax(x.astype(np.float64), axis=-1)  # (B, T, K)
+    z, valid, skip, s_len = _extended(lab, ll, blank)
+    S = z.shape[1]
+    # log y_t(z_s) for every extended position: (B, T, S); invalid positions are -inf
+    emit = np.take_along_axis(logp, np.broadcast_to(z[:, None, :], (B, T, S)), axis=2)
+    emit = np.where(valid[:, None, :], emit, _NEG_INF)
+    neg = np.full((B, 1), _NEG_INF)
+    neg2 = np.full((B, 2), _NEG_INF)
+
+    alpha = np.full((B, T, S), _NEG_INF)
+    alpha[:, 0, 0] = emit[:, 0, 0]
+    if S > 1:
+        alpha[:, 0, 1] = emit[:, 0, 1]
+    for t in range(1, T):
+        prev = alpha[:, t - 1]
+        shift1 = np.concatenate([neg, prev[:, :-1]], axis=1)
+        shift2 = np.where(skip, np.concatenate([neg2, prev[:, :-2]], axis=1), _NEG_INF)
+        new = logsumexp(np.stack([prev, shift1, shift2]), axis=0) + emit[:, t]
+        alpha[:, t] = np.where((t < tl)[:, None], new, _NEG_INF)
+
+    rows = np.arange(B)
+    last = alpha[rows, tl - 1]  # (B, S)
+    end1 = last[rows, s_len - 1]
+    end2 = np.where(s_len >= 2, last[rows, np.maximum(s_len - 2, 0)], _NEG_INF)
+    log_lik = np.logaddexp(end1, end2)
+
+    beta = None
+    if need_beta:
+        beta = np.full((B, T, S), _NEG_INF)
+        # skip into s+2 is allowed iff skip[s+2]
+        skip_from = np.zeros((B, S), dtype=bool)
+        skip_from[:, :-2] = skip[:, 2:]
+        init = np.full((B, S), _NEG_INF)
+        init[rows, s_len - 1] = 0.0
+        init[rows, np.maximum(s_len - 2, 0)] = np.where(s_len >= 2, 0.0, init[rows, np.maximum(s_len - 2, 0)])
+        for t in range(T - 1, -1, -1):
+            if t == T - 1:
+                nxt = np.full((B, S), _NEG_INF)
+            else:
+                nxt = beta[:, t + 1]
+            shift1 = np.concatenate([nxt[:, 1:], neg], axis=1)
+            shift2 = np.where(skip_from, np.concatenate([nxt[:, 2:], neg2], axis=1), _NEG_INF)
+            rec = logsumexp(np.stack([nxt, shift1, shift2]), axis=0)
+            is_last = (t == tl - 1)[:, None]
+            rec = np.where(is_last, init, rec)
+            beta[:, t] = np.where((t < tl)[:, None], rec + emit[:, t], _NEG_INF)
+    return log_lik, logp, beta, alpha, z, valid
+
+
+def ctc_loss(
+    logits: np.ndarray,
+    labels: np.ndarray,
+    input_lengths: np.ndarray,
+    label_lengths: np.ndarray,
+    blank: int = 0,
+    impossible: str = "inf",
+) -> np.ndarray:
+    """Per-example CTC negative log-likelihood :math:`-\\log p(\\mathbf{l} \\mid \\mathbf{x})`.
+
+    Parameters
+    ----------
+    logits:
+        Unnormalised scores, shape ``(B, T, K)`` (``K`` includes the blank).
+    labels:
+        Integer labels, shape ``(B, L_max)``, padded; values in ``[0, K)`` other than ``blank``.
+    input_lengths, label_lengths:
+        Integer arrays of shape ``(B,)``: valid frames (``1..T``) and valid labels (``0..L_max``).
+    blank:
+        Index of the blank class (default 0; ``-1`` for the last class).
+    impossible:
+        ``"inf"`` (default): an example with ``input_lengths[b] < ctc_min_input_length(label)`` gets
+        loss ``+inf``; ``"raise"``: raise ``ValueError`` naming the example.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(B,)``, float64.
+    """
+    return ctc_loss_and_grad(logits, labels, input_lengths, label_lengths, blank, impossible, grad=False)[0]
+
+
+def ctc_loss_and_grad(
+    logits: np.ndarray,
+    labels: np.ndarray,
+    input_lengths: np.ndarray,
+    label_lengths: np.ndarray,
+    blank: int = 0,
+    impossible: str = "inf",
+    *,
+    grad: bool = True,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """CTC loss (see :func:`ctc_loss`) and its gradient with respect to the logits.
+
+    With :math:`\\alpha_t(s)` and :math:`\\beta_t(s)` both including the emission
+    :math:`y_t(z_s)` at frame :math:`t`, the gradient of :math:`-\\log p` with respect to the
+    logit :math:`u_t(k)` is
+
+    .. math:: y_t(k) - \\frac{1}{p(\\mathbf{l}\\mid\\mathbf{x})\\, y_t(k)}
+              \\sum_{s:\\, z_s = k} \\alpha_t(s)\\, \\beta_t(s).
+
+    Returns
+    -------
+    loss : numpy.ndarray
+        Shape ``(B,)``.
+    grad : numpy.ndarray or None
+        Shape ``(B, T, K)`` (``None`` when ``grad=False``); gradient of ``loss[b]`` with respect to
+        ``logits[b]``, so the gradient of ``loss.sum()`` is ``grad`` itself. Zero for frames
+        ``t >= input_lengths[b]`` and for impossible examples.
+    """
+    if impossible not in ("inf", "raise"):
+        raise ValueError(f"impossible must be 'inf' or 'raise', got {impossible!r}.")
+    x, lab, tl, ll, blank = _check_inputs(logits, labels, input_lengths, label_lengths, blank)
+    B, T, K = x.shape
+    if impossible == "raise":
+        for b in range(B):
+            need = ctc_min_input_length(lab[b, : ll[b]])
+            if tl[b] < need:
+                raise ValueError(
+                    f"example {b}: label of length {ll[b]} needs at least {need} frames "
+                    f"(labels plus blanks between repeats), but input_lengths[{b}] = {tl[b]}."
+                )
+    log_lik, logp, beta, alpha, z, valid = _forward_backward(x, lab, tl, ll, blank, need_beta=grad)
+    loss = -log_lik
+    if not grad:
+        return loss, None
+    assert beta is not None
+    possible = np.isfinite(log_lik)
+    # occupancy of extended position s at frame t: alpha*beta/y, normalised by p(l|x); (B, T, S)
+    emit_logp = np.take_along_axis(logp, np.broadcast_to(z[:, None, :], (B, T, z.shape[1])), axis=2)
+    ll_safe = np.where(possible, log_lik, 0.0)
+    with np.errstate(invalid="ignore"):
+        log_occ = alpha + beta - emit_logp - ll_safe[:, None, None]
+    occ = np.where(np.isfinite(log_occ) & valid[:, None, :], np.exp(np.where(np.isfinite(log_occ), log_occ, 0.0)), 0.0)
+    onehot = (z[:, :, None] == np.arange(K)[None, None, :]) & valid[:, :, None]  # (B, S, K)
+    gamma = np.einsum("bts,bsk->btk", occ, onehot.astype(np.float64))
+    g = np.exp(logp) - gamma
+    frame_mask = (np.arange(T)[None, :] < tl[:, None]) & possible[:, None]
+    g = np.where(frame_mask[:, :, None], g, 0.0)
+    return loss, g
+
+
+def ctc_brute_force_loss(logits: np.ndarray, label: Sequence[int], blank: int = 0, max_paths: int = 2_000_000) -> float:
+    """:math:`-\\log \\sum_{\\pi:\\ \\mathcal{B}(\\pi) = \\mathbf{l}} \\prod_t y_t(\\pi_t)` by enumerating all
+    :math:`K^T` paths of one example; ``logits`` has shape ``(T, K)``. For tests on tiny cases only."""
+    lp = _single_logp(logits, max_paths)
+    blank = _resolve_blank(blank, lp.shape[1])
+    target = [int(k) for k in label]
+    total = _NEG_INF
+    for path in itertools.product(range(lp.shape[1]), repeat=lp.shape[0]):
+        if ctc_collapse(path, blank) == target:
+            total = np.logaddexp(total, lp[np.arange(lp.shape[0]), path].sum())
+    return float(-total)
+
+
+def ctc_labelling_log_probs(logits: np.ndarray, blank: int = 0, max_paths: int = 2_000_000) -> dict[tuple[int, ...], float]:
+    """:math:`\\log p(\\mathbf{l}\\mid\\mathbf{x})` of every labelling with non-zero probability, by
+    enumerating all :math:`K^T` paths of one example (``logits`` of shape ``(T, K)``). Tiny cases only."""
+    lp = _single_logp(logits, max_paths)
+    blank = _resolve_blank(blank, lp.shape[1])
+    T = lp.shape[0]
+    out: dict[tuple[int, ...], float] = {}
+    for path in itertools.product(range(lp.shape[1]), repeat=T):
+        key = tuple(ctc_collapse(path, blank))
+        out[key] = float(np.logaddexp(out.get(key, _NEG_INF), lp[np.arange(T), path].sum()))
+    return out
+
+
+def _single_logp(logits: np.ndarray, max_paths: int) -> np.ndarray:
+    x = as_float_array("logits", logits)
+    check_rank("logits", x, 2, "(T, K)")
+    T, K = x.shape
+    if K**T > max_paths:
+        raise ValueError(f"{K}**{T} = {K**T} paths is more than max_paths = {max_paths}; use a tiny (T, K).")
+    return log_softmax(x.astype(np.float64), axis=-1)
+
+
+def ctc_greedy_decode(logits: np.ndarray, input_lengths: np.ndarray | None = None, blank: int = 0) -> list[list[int]]:
+    """Best-path decoding: the most probable class at every frame, collapsed by :func:`ctc_collapse`.
+
+    ``logits`` (or log-probabilities; argmax is the same) has shape ``(B, T, K)``; ``input_lengths``
+    (``(B,)``, default all ``T``) limits the frames read. Returns one label list per example.
+    Note that the best *path* need not collapse to the most probable *labelling*; see
+    :func:`ctc_prefix_beam_search`.
+    """
+    x = as_float_array("logits", logits)
+    check_rank("logits", x, 3, "(B, T, K)")
+    B, T, K = x.shape
+    blank = _resolve_blank(blank, K)
+    tl = np.full(B, T) if input_lengths is None else np.asarray(input_lengths)
+    if tl.shape != (B,) or np.any(tl < 0) or np.any(tl > T):
+        raise ValueError(f"input_lengths must have shape ({B},) with values in [0, {T}], got {tl}.")
+    best = np.argmax(x, axis=-1)  # (B, T)
+    return [ctc_collapse(best[b, : tl[b]], blank) for b in range(B)]
+
+
+def _lse(a: float, b: float) -> float:
+    if a == -math.inf:
+        return b
+    if b == -math.inf:
+        return a
+    m = a if a > b else b
+    return m + math.log1p(math.exp(-abs(a - b)))
+
+
+def ctc_prefix_beam_search(
+    logits: np.ndarray,
+    input_lengths: np.ndarray | None = None,
+    beam_width: int = 8,
+    blank: int = 0,
+    prune: float | None = None,
+) -> list[list[tuple[list[int], float]]]:
+    """CTC prefix beam search (Hannun et al., 2014), without a language model.
+
+    Each hypothesis is a collapsed *prefix* :math:`\\ell` carrying two log-probabilities, of all
+    paths so far that map to :math:`\\ell` and end in a blank (:math:`p_b`) or in the prefix's last
+    symbol (:math:`p_{nb}`). Extending by symbol :math:`c` at frame :math:`t`:
+
+    - blank: :math:`p_b(\\ell) \\mathrel{+}= (p_b + p_{nb})(\\ell)\\, y_t(\\varnothing)`;
+    - :math:`c` equal to the last symbol: :math:`p_{nb}(\\ell) \\mathrel{+}= p_{nb}(\\ell)\\, y_t(c)` (a
+      repeat that merges) and :math:`p_{nb}(\\ell c) \\mathrel{+}= p_b(\\ell)\\, y_t(c)` (a new symbol
+      after a blank);
+    - any other :math:`c`: :math:`p_{nb}(\\ell c) \\mathrel{+}= (p_b + p_{nb})(\\ell)\\, y_t(c)`.
+
+    After each frame the ``beam_width`` prefixes with the largest :math:`p_b + p_{nb}` are kept.
+    Unlike best-path decoding this sums over alignments, so with a wide enough beam it returns the
+    most probable labelling.
+
+    Parameters
+    ----------
+    logits:
+        Shape ``(B, T, K)``; log-softmax is applied inside (so log-probabilities work as well).
+    input_lengths:
+        Shape ``(B,)``; default all ``T``.
+    beam_width:
+        Prefixes kept per frame (>= 1).
+    blank:
+        Index of the blank class.
+    prune:
+        Optional log-probability threshold: symbols with :math:`\\log y_t(c) <` ``prune`` are not
+        tried at frame ``t`` (Hannun et al.'s pruning; speeds up large alphabets).
+
+    Returns
+    -------
+    list
+        For each example, up to ``beam_width`` pairs ``(labels, log_prob)`` sorted best first;
+        ``log_prob`` is the prefix's total :math:`\\log (p_b + p_{nb})`.
+    """
+    x = as_float_array("logits", logits)
+    check_rank("logits", x, 3, "(B, T, K)")
+    check_finite("logits", x)
+    B, T, K = x.shape
+    blank = _resolve_blank(blank, K)
+    if beam_width < 1:
+        raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
+    tl = np.full(B, T) if input_lengths is None else np.asarray(input_lengths)
+    if tl.shape != (B,) or np.any(tl < 0) or np.any(tl > T):
+        raise ValueError(f"input_lengths must have shape ({B},) with values in [0, {T}], got {tl}.")
+    logp_all = log_softmax(x.astype(np.float64), axis=-1)
+    results = []
+    ninf = -math.inf
+    for b in range(B):
+        beams: dict[tuple[int, ...], tuple[float, float]] = {(): (0.0, ninf)}
+        for t in range(int(tl[b])):
+            lp = logp_all[b, t].tolist()
+            symbols = [c for c in range(K) if c != blank and (prune is None or lp[c] >= prune)]
+            nxt: dict[tuple[int, ...], list[float]] = {}
+
+            def add(key: tuple[int, ...], pb: float, pnb: float) -> None:
+                if pb == ninf and pnb == ninf:
+                    return  # zero probability (e.g. a repeat with no blank before it yet)
+                cur = nxt.get(key)
+                if cur is None:
+                    nxt[key] = [pb, pnb]
+                else:
+                    cur[0] = _lse(cur[0], pb)
+                    cur[1] = _lse(cur[1], pnb)
+
+            for prefix, (pb, pnb) in beams.items():
+                total = _lse(pb, pnb)
+                add(prefix, total + lp[blank], ninf)
+                last = prefix[-1] if prefix else None
+                for c in symbols:
+                    if c == last:
+                        add(prefix, ninf, pnb + lp[c])
+                        add(prefix + (c,), ninf, pb + lp[c])
+                    else:
+                        add(prefix + (c,), ninf, total + lp[c])
+            ranked = sorted(nxt.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]), reverse=True)
+            beams = {k: (v[0], v[1]) for k, v in ranked[:beam_width]}
+        final = sorted(((list(k), _lse(*v)) for k, v in beams.items()), key=lambda kv: kv[1], reverse=True)
+        results.append(final)
+    return results
+
+
+def edit_distance(ref: Sequence[int], hyp: Sequence[int]) -> int:
+    """Levenshtein distance (substitutions + insertions + deletions) between two sequences."""
+    ref, hyp = list(ref), list(hyp)
+    prev = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        cur = [i] + [0] * len(hyp)
+        for j, h in enumerate(hyp, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
+        prev = cur
+    return prev[-1]

@@ -20,7 +20,7 @@ import numpy as np
 
 from .base import State
 from .checks import check_rank
-from .functional import softmax
+from ..sampling import sample
 from .layers import Dense, Embedding, check_ids, softmax_cross_entropy
 from .optim import Adam, clip_grad_norm, global_norm
 from .rnn import SimpleRNN
@@ -102,7 +102,8 @@ class CharLM:
     def sample(
         self, prime: Sequence[int], n: int, *, rng: np.random.Generator, temperature: float = 1.0
     ) -> np.ndarray:
-        """Feed the ids ``prime`` (at least one), then draw ``n`` ids from ``softmax(logits / temperature)``.
+        """Feed the ids ``prime`` (at least one), then draw ``n`` ids from ``softmax(logits / temperature)``
+        with :func:`rnnbook.sampling.sample`.
 
         Returns the ``n`` new ids, shape ``(n,)``. Low temperatures sharpen the distribution
         (``→ 0``: greedy), high ones flatten it (``→ ∞``: uniform).
@@ -115,8 +116,7 @@ class CharLM:
         logits, state, _ = self.forward(prime[None, :])
         out = np.empty(n, dtype=np.int64)
         for i in range(n):
-            p = softmax(logits[0, -1] / temperature)
-            out[i] = rng.choice(self.vocab_size, p=p / p.sum())
+            out[i] = sample(logits[0, -1], rng, temperature=temperature)
             logits, state, _ = self.forward(out[None, i : i + 1], state)
         return out
 

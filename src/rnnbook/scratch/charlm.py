@@ -20,7 +20,6 @@ import numpy as np
 
 from .base import State
 from .checks import check_rank
-from ..sampling import sample
 from .layers import Dense, Embedding, check_ids, softmax_cross_entropy
 from .optim import Adam, clip_grad_norm, global_norm
 from .rnn import SimpleRNN
@@ -114,6 +113,8 @@ class CharLM:
         if prime.ndim != 1 or prime.size == 0:
             raise ValueError(f"prime must be a non-empty 1-D sequence of ids, got shape {prime.shape}.")
         logits, state, _ = self.forward(prime[None, :])
+        from ..sampling import sample  # here, not at the top: rnnbook.sampling itself imports rnnbook.scratch
+
         out = np.empty(n, dtype=np.int64)
         for i in range(n):
             out[i] = sample(logits[0, -1], rng, temperature=temperature)

@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
+# The package is imported from this checkout's src/ (also in a git worktree sharing another's .venv).
+export PYTHONPATH := $(CURDIR)/src
 # The notebooks are written for, and timed on, a 2-core CPU; TensorFlow finds no GPU and stays quiet.
 export CUDA_VISIBLE_DEVICES :=
 export TF_CPP_MIN_LOG_LEVEL := 3

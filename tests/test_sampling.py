@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnnbook.sampling import sample, sampling_distribution, top_k_filter
-from rnnbook.scratch.functional import softmax
+from rnnbook.numerics import softmax
 
 LOGITS = np.array([[2.0, -1.0, 0.5, 3.0, 0.0], [0.1, 0.2, -0.3, 1.5, 1.4]])
 

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from .scratch.functional import softmax
+from .numerics import softmax
 
 __all__ = ["top_k_filter", "sampling_distribution", "sample"]
 

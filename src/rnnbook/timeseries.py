@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scratch.checks import as_float_array, check_finite, check_rank
+from .checks import as_float_array, check_finite, check_rank
 
 __all__ = [
     "ETTH_BORDERS",

@@ -7,7 +7,7 @@ text and weights can be copied into ``keras.layers`` one-to-one.
 
 from .charlm import CharLM, evaluate_charlm, make_streams, train_charlm
 from .ctc import ctc_greedy_decode, ctc_loss, ctc_loss_and_grad, ctc_prefix_beam_search
-from .checks import as_float_array, check_finite, check_rank
+from ..checks import as_float_array, check_finite, check_rank
 from .gru import GRU
 from .layers import Dense, Embedding, softmax_cross_entropy
 from .lstm import LSTM

@@ -11,30 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_float_array, check_finite, check_rank, check_shape
+from ..checks import as_float_array, check_finite, check_rank, check_shape
 
-__all__ = ["glorot_uniform", "orthogonal", "validate_inputs", "validate_state", "validate_d_outputs"]
-
-
-def glorot_uniform(rng: np.random.Generator, shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
-    """Keras' default ``kernel`` initialiser: uniform on ``±sqrt(6 / (fan_in + fan_out))``."""
-    limit = np.sqrt(6.0 / (shape[0] + shape[1]))
-    return rng.uniform(-limit, limit, size=shape).astype(dtype)
-
-
-def orthogonal(rng: np.random.Generator, shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
-    """Keras' default ``recurrent_kernel`` initialiser: a (semi-)orthogonal matrix from a QR decomposition.
-
-    For ``shape = (H, k·H)`` the rows are orthonormal, so each gate's ``(H, H)`` block is a
-    random rotation up to the split.
-    """
-    rows, cols = shape
-    a = rng.standard_normal((max(rows, cols), min(rows, cols)))
-    q, r = np.linalg.qr(a)
-    q = q * np.sign(np.diag(r))  # make the decomposition unique (uniform over orthogonal matrices)
-    if rows < cols:
-        q = q.T
-    return np.ascontiguousarray(q, dtype=dtype)
+__all__ = ["validate_inputs", "validate_state", "validate_d_outputs"]
 
 
 def validate_inputs(

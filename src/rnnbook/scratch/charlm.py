@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .base import State
-from .checks import check_rank
+from ..checks import check_rank
 from .layers import Dense, Embedding, check_ids, softmax_cross_entropy
 from .optim import Adam, clip_grad_norm, global_norm
 from .rnn import SimpleRNN

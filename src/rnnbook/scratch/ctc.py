@@ -32,8 +32,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .checks import as_float_array, check_finite, check_rank
-from .functional import log_softmax, logsumexp
+from ..checks import as_float_array, check_finite, check_rank
+from ..numerics import log_softmax, logsumexp
 
 __all__ = [
     "ctc_collapse",

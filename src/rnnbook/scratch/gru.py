@@ -31,16 +31,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._gated import (
-    glorot_uniform,
     masked_output_grads,
     masked_outputs,
-    orthogonal,
     validate_d_outputs,
     validate_inputs,
     validate_state,
 )
 from .base import Gradients
-from .functional import sigmoid
+from .init import glorot_uniform, orthogonal
+from ..numerics import sigmoid
 
 __all__ = ["GRU", "GRUCache"]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_float_array, check_finite, check_rank, check_shape
-from .functional import log_softmax
-from .rnn import _check_mask, glorot_uniform
+from ..checks import as_float_array, check_finite, check_rank, check_shape
+from ..numerics import log_softmax
+from .init import glorot_uniform
+from .rnn import _check_mask
 
 __all__ = ["Dense", "Embedding", "softmax_cross_entropy"]
 
@@ -23,7 +24,7 @@ class Dense:
             raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}.")
         self.input_dim, self.units = int(input_dim), int(units)
         self.params: dict[str, np.ndarray] = {
-            "kernel": glorot_uniform(input_dim, units, rng, dtype),
+            "kernel": glorot_uniform(rng, (input_dim, units), dtype),
             "bias": np.zeros(units, dtype=dtype),
         }
 

@@ -6,7 +6,7 @@ from typing import Union
 
 import numpy as np
 
-from .checks import as_float_array, check_rank, check_shape
+from ..checks import as_float_array, check_rank, check_shape
 
 __all__ = ["Tree", "recursive_forward"]
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import Gradients
-from .checks import as_float_array, check_finite, check_rank, check_shape
+from .init import glorot_uniform, orthogonal
+from ..checks import as_float_array, check_finite, check_rank, check_shape
 
-__all__ = ["SimpleRNN", "SimpleRNNCache", "glorot_uniform", "orthogonal", "simple_rnn_forward"]
+__all__ = ["SimpleRNN", "SimpleRNNCache", "simple_rnn_forward"]
 
 
 def simple_rnn_forward(
@@ -80,19 +81,6 @@ def _check_mask(mask: np.ndarray, B: int, T: int) -> np.ndarray:
     return m
 
 
-def glorot_uniform(fan_in: int, fan_out: int, rng: np.random.Generator, dtype: type = np.float64) -> np.ndarray:
-    """Glorot/Xavier uniform init, shape ``(fan_in, fan_out)``: :math:`U(-a, a)`, :math:`a = \\sqrt{6/(n_{in}+n_{out})}`."""
-    limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(dtype)
-
-
-def orthogonal(n: int, rng: np.random.Generator, dtype: type = np.float64, gain: float = 1.0) -> np.ndarray:
-    """A random orthogonal ``(n, n)`` matrix (QR of a Gaussian matrix, signs fixed so it is uniform), times ``gain``."""
-    q, r = np.linalg.qr(rng.standard_normal((n, n)))
-    q *= np.sign(np.diag(r))
-    return (gain * q).astype(dtype)
-
-
 @dataclass
 class SimpleRNNCache:
     """What :meth:`SimpleRNN.forward` keeps for the backward pass.
@@ -121,8 +109,8 @@ class SimpleRNN:
             raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}.")
         self.input_dim, self.units, self.dtype = int(input_dim), int(units), np.dtype(dtype)
         self.params: dict[str, np.ndarray] = {
-            "kernel": glorot_uniform(input_dim, units, rng, self.dtype),
-            "recurrent_kernel": orthogonal(units, rng, self.dtype),
+            "kernel": glorot_uniform(rng, (input_dim, units), self.dtype),
+            "recurrent_kernel": orthogonal(rng, (units, units), self.dtype),
             "bias": np.zeros(units, dtype=self.dtype),
         }
 

@@ -1,0 +1,52 @@
+"""Weight initialisers with Keras' defaults, so a NumPy layer and its Keras twin start alike.
+
+One home for every initialiser the from-scratch layers use; each takes the generator first and
+the weight's shape second.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["glorot_uniform", "orthogonal"]
+
+
+def _check_shape(shape: tuple[int, int]) -> tuple[int, int]:
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        raise ValueError(f"shape must be a tuple (rows, cols), got {shape!r}")
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+            raise ValueError(f"shape must hold positive integers, got {shape!r}")
+    return int(shape[0]), int(shape[1])
+
+
+def _check_rng(rng: object) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    return rng
+
+
+def glorot_uniform(rng: np.random.Generator, shape: tuple[int, int], dtype: type = np.float64) -> np.ndarray:
+    """Keras' default ``kernel`` initialiser: :math:`U(-a, a)` with :math:`a = \\sqrt{6/(n_{in}+n_{out})}`.
+
+    ``shape = (fan_in, fan_out)``; returns an array of that shape and ``dtype``.
+    """
+    rows, cols = _check_shape(shape)
+    limit = np.sqrt(6.0 / (rows + cols))
+    return _check_rng(rng).uniform(-limit, limit, size=(rows, cols)).astype(dtype)
+
+
+def orthogonal(rng: np.random.Generator, shape: tuple[int, int], dtype: type = np.float64, gain: float = 1.0) -> np.ndarray:
+    """Keras' default ``recurrent_kernel`` initialiser: a (semi-)orthogonal matrix times ``gain``.
+
+    QR of a Gaussian matrix with the signs of ``diag(R)`` fixed, so the result is uniform over
+    orthogonal matrices. For ``shape = (H, k·H)`` the rows are orthonormal, so each gate's
+    ``(H, H)`` block is a random rotation up to the split.
+    """
+    rows, cols = _check_shape(shape)
+    a = _check_rng(rng).standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return np.ascontiguousarray(gain * q, dtype=dtype)

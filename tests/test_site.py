@@ -54,10 +54,19 @@ def _chromium() -> str | None:
 
 
 def _pages() -> list[str]:
+    """Every HTML page except index.html, which only redirects to the introduction."""
     skip = ("_static/", "_sources/", "_images/", "_sphinx_design_static/")
-    return sorted(
-        str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if not str(p.relative_to(HTML)).startswith(skip)
-    )
+    pages = (str(p.relative_to(HTML)) for p in HTML.rglob("*.html"))
+    return sorted(p for p in pages if not p.startswith(skip) and p != "index.html")
+
+
+def test_index_redirects_to_an_existing_page() -> None:
+    if not (HTML / "index.html").exists():
+        pytest.skip("no built site in _build/html: run `make book` first")
+    import re
+
+    target = re.search(r'url=([^"]+)"', (HTML / "index.html").read_text(encoding="utf-8"))
+    assert target and (HTML / target.group(1)).exists()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -125,8 +134,13 @@ async () => {
 """
 
 
+#: Generous: on a loaded 2-core CI machine one page (MathJax typesetting, figures) can take 30 s.
+PAGE_TIMEOUT_MS = 180_000
+
+
 def test_every_page_renders_cleanly_offline(server: str, browser_context) -> None:  # noqa: ANN001
     page = browser_context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     problems: list[str] = []
     current = {"page": ""}
     page.on("console", lambda m: m.type == "error" and problems.append(f"{current['page']}: console: {m.text}"))
@@ -173,6 +187,9 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
         for name, target in SCREENSHOT_PAGES.items():
             if target == rel:
                 page.screenshot(path=str(SHOTS / f"{name}.png"))
+        if rel == "chapters/01_sequences.html":  # a figure and the code cell that made it
+            page.locator("#fig-01-hidden-states").scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "chapter01-figure.png"))
 
     for rel, hrefs in links.items():
         for href in hrefs:
@@ -193,8 +210,9 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
 
 def test_search_finds_lstm(server: str, browser_context) -> None:  # noqa: ANN001
     page = browser_context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(urljoin(server, "search.html?q=LSTM"), wait_until="load")
-    page.wait_for_selector("ul.search li", timeout=30_000)
+    page.wait_for_selector("ul.search li")
     hits = page.locator("ul.search li").count()
     page.screenshot(path=str(SHOTS / "search.png"))
     page.close()

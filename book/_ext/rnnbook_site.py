@@ -104,6 +104,36 @@ register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabelStyle)
 register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
 
 
+def _use_label_year_in_citations() -> None:
+    """In-text author-year citations take the year from the bibliography label ("2015a").
+
+    sphinxcontrib-bibtex's ``year`` template node reads the raw ``year`` field, so two works by the
+    same authors in the same year would be cited identically while the bibliography tells them
+    apart; this node reads the disambiguated year from the formatted entry's label instead.
+    """
+    from pybtex.richtext import Text
+    from sphinxcontrib.bibtex.style import template
+    from sphinxcontrib.bibtex.style.referencing import basic_author_year, extra_year
+
+    plain_year = template.year
+
+    @template.node
+    def label_year(children: list, data: dict) -> Any:
+        assert not children
+        entry = data.get("formatted_entry")
+        label = getattr(entry, "label", "") or ""
+        suffix = label.rsplit(", ", 1)[-1] if ", " in label else ""
+        if suffix[:4].isdigit():
+            return Text(suffix)
+        return plain_year.format_data(data)
+
+    basic_author_year.year = label_year
+    extra_year.year = label_year
+
+
+_use_label_year_in_citations()
+
+
 # --- 3. duplicate inline scripts ---------------------------------------------------------
 
 

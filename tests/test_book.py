@@ -155,7 +155,7 @@ def test_formatted_chapters_are_ruff_clean(md: Path) -> None:
     spec = importlib.util.spec_from_file_location("format_chapters", ROOT / "scripts" / "format_chapters.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    changed, skipped = module.format_chapter(md, check=True)
+    changed, _ = module.format_chapter(md, check=True)
     assert changed == 0, f"{md.name}: {changed} code cells differ from `ruff format --line-length 80`; run `make format`"
 
 

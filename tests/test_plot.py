@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnbook.plot import draw_gru_cell, draw_lstm_cell, draw_unrolled_rnn, format_table, use_book_style
+from rnnbook.plot import (
+    draw_gru_cell,
+    draw_lstm_cell,
+    draw_unrolled_rnn,
+    format_table,
+    use_book_style,
+)
 
 
 def test_format_table_integers_missing_and_floats() -> None:
@@ -37,7 +43,7 @@ def test_format_table_rejects_bad_input() -> None:
 
 
 @pytest.mark.parametrize("draw", [draw_lstm_cell, draw_gru_cell])
-def test_cell_diagrams_draw_on_given_axes(draw) -> None:  # noqa: ANN001
+def test_cell_diagrams_draw_on_given_axes(draw) -> None:
     use_book_style()
     fig, ax = plt.subplots()
     assert draw(ax=ax) is ax

@@ -88,7 +88,7 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_context(server: str):  # noqa: ANN201 (a Playwright BrowserContext)
+def browser_context(server: str):
     executable = _chromium()
     if executable is None:
         pytest.skip("no Chromium found (apt-get install chromium, or set CHROMIUM=/path/to/chrome)")
@@ -138,7 +138,7 @@ async () => {
 PAGE_TIMEOUT_MS = 180_000
 
 
-def test_every_page_renders_cleanly_offline(server: str, browser_context) -> None:  # noqa: ANN001
+def test_every_page_renders_cleanly_offline(server: str, browser_context) -> None:
     page = browser_context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     problems: list[str] = []
@@ -150,7 +150,7 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
         "response", lambda r: r.status >= 400 and problems.append(f"{current['page']}: HTTP {r.status} {r.url}")
     )
 
-    def only_local(route) -> None:  # noqa: ANN001
+    def only_local(route) -> None:
         host = urlparse(route.request.url).hostname
         if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
             route.continue_()
@@ -208,7 +208,7 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
 
 
-def test_search_finds_lstm(server: str, browser_context) -> None:  # noqa: ANN001
+def test_search_finds_lstm(server: str, browser_context) -> None:
     page = browser_context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(urljoin(server, "search.html?q=LSTM"), wait_until="load")

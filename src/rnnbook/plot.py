@@ -70,7 +70,7 @@ def _use_retina_inline_figures() -> None:
         set_matplotlib_formats("retina")
 
 
-def format_table(df: "pd.DataFrame", *, digits: int = 3, missing: str = "\u2014") -> "pd.DataFrame":
+def format_table(df: pd.DataFrame, *, digits: int = 3, missing: str = "\u2014") -> pd.DataFrame:
     """Return a copy of ``df`` with every cell as display text, the book's table convention.
 
     Whole numbers print as integers (``8``, ``2131``, also in float columns that pandas widened

@@ -111,6 +111,7 @@ async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
   }
+  await document.fonts.ready;  // MathJax's web fonts load after typesetting
   const clone = document.body.cloneNode(true);
   clone.querySelectorAll("pre, code, script, style, mjx-container, .highlight, textarea")
        .forEach(e => e.remove());
@@ -142,10 +143,16 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
     page = browser_context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     problems: list[str] = []
-    current = {"page": ""}
+    current = {"page": "", "leaving": False}
     page.on("console", lambda m: m.type == "error" and problems.append(f"{current['page']}: console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"{current['page']}: uncaught: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"{current['page']}: failed request {r.url}"))
+
+    def failed(request) -> None:  # noqa: ANN001
+        # Leaving a page cancels what it still loads (net::ERR_ABORTED); only real failures count.
+        if not (current["leaving"] and "ERR_ABORTED" in (request.failure or "")):
+            problems.append(f"{current['page']}: failed request {request.url} ({request.failure})")
+
+    page.on("requestfailed", failed)
     page.on(
         "response", lambda r: r.status >= 400 and problems.append(f"{current['page']}: HTTP {r.status} {r.url}")
     )
@@ -165,7 +172,7 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
     pages = _pages()
     assert "chapters/01_sequences.html" in pages
     for rel in pages:
-        current["page"] = rel
+        current["page"], current["leaving"] = rel, False
         page.goto(urljoin(server, rel), wait_until="load")
         info = page.evaluate(_INSPECT)
         if info["rawTex"]:
@@ -182,6 +189,7 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
             # 80-character code lines must fit the content column at the default width.
             if info["codeOverflow"]:
                 problems.append(f"{rel}: {info['codeOverflow']} code cells wider than the content column")
+        current["leaving"] = True
         ids[rel] = set(info["ids"])
         links[rel] = info["links"]
         for name, target in SCREENSHOT_PAGES.items():

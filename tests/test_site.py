@@ -172,8 +172,9 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
     pages = _pages()
     assert "chapters/01_sequences.html" in pages
     for rel in pages:
-        current["page"], current["leaving"] = rel, False
+        current["leaving"] = True  # until the new page has loaded
         page.goto(urljoin(server, rel), wait_until="load")
+        current["page"], current["leaving"] = rel, False
         info = page.evaluate(_INSPECT)
         if info["rawTex"]:
             problems.append(f"{rel}: raw TeX left in the text: {info['rawTex']}")
@@ -189,7 +190,6 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
             # 80-character code lines must fit the content column at the default width.
             if info["codeOverflow"]:
                 problems.append(f"{rel}: {info['codeOverflow']} code cells wider than the content column")
-        current["leaving"] = True
         ids[rel] = set(info["ids"])
         links[rel] = info["links"]
         for name, target in SCREENSHOT_PAGES.items():

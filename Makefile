@@ -14,12 +14,14 @@ export CUDA_VISIBLE_DEVICES :=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: help install book test test-src test-notebooks execute lab lock clean
+.PHONY: help install book test test-src test-notebooks test-site execute format lab lock clean
 
 help:
 	@echo "make book     build the website into _build/html (stored notebook outputs, warnings are errors)"
-	@echo "make test     every check: pytest on src/ and tests/, pairing, nbval over every chapter, the book build"
+	@echo "make test     every check: pytest on src/ and tests/, pairing, nbval over every chapter, the book build,"
+	@echo "              then the site in headless Chromium (tests/test_site.py)"
 	@echo "make execute  re-execute the chapters whose .md changed (or CHAPTERS="chapters/NN_x.md") and re-sync the pairs"
+	@echo "make format   ruff-format every chapter's code cells to 80 columns (.md and .ipynb, outputs kept)"
 	@echo "make lab      JupyterLab with jupytext: chapters/*.md open as notebooks"
 
 install: $(STAMP)
@@ -37,21 +39,34 @@ book: $(STAMP)
 	@echo "Open the book: file://$(CURDIR)/_build/html/index.html"
 
 test-src: $(STAMP)
-	$(PY) -m pytest tests --durations=10
+	$(PY) -m pytest tests --ignore=tests/test_site.py --durations=10
 
 test-notebooks: $(STAMP)
 	$(PY) -m pytest --nbval chapters --durations=15
 
+# The site test loads every page of _build/html in headless Chromium (offline), so it runs after the build.
+test-site: $(STAMP)
+	$(PY) -m pytest tests/test_site.py -v
+
 test: $(STAMP)
-	$(PY) -m pytest tests --nbval chapters --durations=15
+	$(PY) -m pytest tests --ignore=tests/test_site.py --nbval chapters --durations=15
 	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory test-site
 
 # Re-execute the chapters whose .md cells differ from their .ipynb (or CHAPTERS="chapters/NN_x.md ...").
 execute: $(STAMP)
 	$(PY) scripts/execute_chapters.py $(CHAPTERS)
 
+# Format code cells with ruff (80 columns), in the .md and the .ipynb, without re-executing.
+format: $(STAMP)
+	$(PY) scripts/format_chapters.py $(CHAPTERS)
+
+# Project JupyterLab settings (.jupyter/lab/user-settings) make jupytext's notebook view the default
+# for chapters/*.md; --allow-root only when run as root (e.g. in a container).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. chapters
+	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/.jupyter/lab/user-settings \
+	JUPYTERLAB_WORKSPACES_DIR=$(CURDIR)/.jupyter/lab/workspaces \
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) chapters
 
 # Re-pin every dependency from requirements.in (needs the package index).
 lock:

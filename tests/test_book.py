@@ -95,3 +95,97 @@ def test_cited_keys_exist_in_bibliography() -> None:
         for group in re.findall(r"\{cite(?::[pt])?\}`([^`]+)`", path.read_text(encoding="utf-8")):
             for key in group.split(","):
                 assert key.strip() in keys, f"{path.name} cites unknown key {key.strip()!r}"
+
+
+# --- Site conventions: 80 columns for code and printed output ----------------------------------
+
+MAX_COLUMNS = 80
+#: Chapters already formatted to 80 columns (`make format`, then shortened prints); the others are
+#: expected to fail until they are formatted, hence xfail(strict=False) for them.
+FORMATTED_CHAPTERS = {"01_sequences"}
+
+
+def _display_width(line: str) -> int:
+    """Columns a line takes in a monospace font: East Asian wide/full-width characters count two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+
+
+def _shown_text(output: nbformat.NotebookNode) -> str:
+    """The plain text the site shows for one output (empty when a richer representation is shown)."""
+    if output.output_type == "stream":
+        return output.get("text", "")
+    if output.output_type in ("execute_result", "display_data"):
+        data = output.get("data", {})
+        if any(m == "text/html" or m.startswith("image/") for m in data):
+            return ""
+        return data.get("text/plain", "")
+    return ""
+
+
+def _width_param(nb_path: Path):  # noqa: ANN202
+    if nb_path.stem in FORMATTED_CHAPTERS:
+        return pytest.param(nb_path, id=nb_path.stem)
+    reason = "not yet formatted to 80 columns (`make format`, then shorten long prints and re-execute)"
+    return pytest.param(nb_path, id=nb_path.stem, marks=pytest.mark.xfail(strict=False, reason=reason))
+
+
+@pytest.mark.parametrize("nb_path", [_width_param(p) for p in CHAPTER_NBS])
+def test_code_and_text_output_fit_80_columns(nb_path: Path) -> None:
+    nb = nbformat.read(nb_path, as_version=4)
+    too_wide = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            if _display_width(line) > MAX_COLUMNS:
+                too_wide.append(f"cell {i} code ({_display_width(line)}): {line[:60]}...")
+        for output in cell.get("outputs", []):
+            for line in _shown_text(output).splitlines():
+                if _display_width(line) > MAX_COLUMNS:
+                    too_wide.append(f"cell {i} output ({_display_width(line)}): {line[:60]}...")
+    assert not too_wide, f"{nb_path.name}: lines wider than {MAX_COLUMNS} columns:\n" + "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("md", [p for p in CHAPTER_MDS if p.stem in FORMATTED_CHAPTERS], ids=lambda p: p.stem)
+def test_formatted_chapters_are_ruff_clean(md: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("format_chapters", ROOT / "scripts" / "format_chapters.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    changed, _ = module.format_chapter(md, check=True)
+    assert changed == 0, f"{md.name}: {changed} code cells differ from `ruff format --line-length 80`; run `make format`"
+
+
+def test_every_figure_has_a_caption_name_and_alt_text_in_formatted_chapters() -> None:
+    for md in CHAPTER_MDS:
+        if md.stem not in FORMATTED_CHAPTERS:
+            continue
+        for cell in jupytext.read(md).cells:
+            if cell.cell_type != "code" or "plt.show()" not in cell.source:
+                continue
+            meta = cell.metadata.get("mystnb", {})
+            figure, image = meta.get("figure", {}), meta.get("image", {})
+            where = f"{md.name}, cell starting {cell.source.splitlines()[0]!r}"
+            assert figure.get("caption") and figure.get("name"), f"{where}: figure needs a caption and a name"
+            assert figure["name"].startswith(f"fig-{md.name[:2]}-"), f"{where}: name figures fig-{md.name[:2]}-..."
+            assert len(image.get("alt", "")) > 20, f"{where}: figure needs real alt text"
+
+
+def test_glossary_is_a_glossary_directive_and_chapter_1_links_terms() -> None:
+    glossary = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    assert "```{glossary}" in glossary
+    assert (CHAPTERS / "01_sequences.md").read_text(encoding="utf-8").count("{term}`") >= 5
+
+
+def test_intro_links_exactly_the_written_chapters() -> None:
+    """The introduction links every chapter in the TOC and calls every other planned one "planned"."""
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\{doc\}`\.\./(chapters/\d\d_[a-z0-9_]+)`", intro))
+    in_toc = {f for f in _toc_files() if f.startswith("chapters/")}
+    assert linked == in_toc, f"intro.md links {sorted(linked ^ in_toc)} inconsistently with _toc.yml"
+    written = {int(f.split("/")[1][:2]) for f in in_toc}
+    for number in re.findall(r"^- (\d+)\\\. .*\(planned\)", intro, flags=re.M):
+        assert int(number) not in written, f"intro.md calls chapter {number} planned, but it is in _toc.yml"

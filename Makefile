@@ -40,10 +40,10 @@ test-src: $(STAMP)
 	$(PY) -m pytest tests --durations=10
 
 test-notebooks: $(STAMP)
-	$(PY) -m pytest --nbval chapters --durations=15
+	$(PY) -m pytest --nbval chapters book --durations=15
 
 test: $(STAMP)
-	$(PY) -m pytest tests --nbval chapters --durations=15
+	$(PY) -m pytest tests --nbval chapters book --durations=15
 	$(MAKE) --no-print-directory book
 
 # Re-execute the chapters whose .md cells differ from their .ipynb (or CHAPTERS="chapters/NN_x.md ...").

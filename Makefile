@@ -42,14 +42,14 @@ test-src: $(STAMP)
 	$(PY) -m pytest tests --ignore=tests/test_site.py --durations=10
 
 test-notebooks: $(STAMP)
-	$(PY) -m pytest --nbval chapters --durations=15
+	$(PY) -m pytest --nbval chapters book --durations=15
 
 # The site test loads every page of _build/html in headless Chromium (offline), so it runs after the build.
 test-site: $(STAMP)
 	$(PY) -m pytest tests/test_site.py -v
 
 test: $(STAMP)
-	$(PY) -m pytest tests --ignore=tests/test_site.py --nbval chapters --durations=15
+	$(PY) -m pytest tests --ignore=tests/test_site.py --nbval chapters book --durations=15
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory test-site
 

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 CHAPTER_MDS = sorted(CHAPTERS.glob("[0-9][0-9]_*.md"))
 CHAPTER_NBS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+# Back-matter pages that are executed notebooks too (the FAQ): a .md with a jupytext header.
+BOOK_NOTEBOOK_MDS = sorted(p for p in (ROOT / "book").glob("*.md") if p.read_text(encoding="utf-8").startswith("---\njupytext:"))
+PAIRED_MDS = CHAPTER_MDS + BOOK_NOTEBOOK_MDS
 
 
 def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -36,7 +39,13 @@ def test_every_md_has_its_ipynb_and_vice_versa() -> None:
     assert [p.stem for p in CHAPTER_MDS] == [p.stem for p in CHAPTER_NBS]
 
 
-@pytest.mark.parametrize("md", CHAPTER_MDS, ids=lambda p: p.stem)
+def test_book_notebooks_have_their_ipynb() -> None:
+    assert BOOK_NOTEBOOK_MDS, "the FAQ is an executed notebook"
+    for md in BOOK_NOTEBOOK_MDS:
+        assert md.with_suffix(".ipynb").exists(), f"{md.name} has no executed .ipynb; run scripts/execute_chapters.py {md}"
+
+
+@pytest.mark.parametrize("md", PAIRED_MDS, ids=lambda p: p.stem)
 def test_pair_cells_are_identical(md: Path) -> None:
     text_nb = jupytext.read(md)
     stored = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
@@ -47,7 +56,7 @@ def test_pair_cells_are_identical(md: Path) -> None:
     assert stored.metadata.get("jupytext", {}).get("formats") == "ipynb,md:myst"
 
 
-@pytest.mark.parametrize("nb_path", CHAPTER_NBS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("nb_path", CHAPTER_NBS + [md.with_suffix(".ipynb") for md in BOOK_NOTEBOOK_MDS], ids=lambda p: p.stem)
 def test_notebook_was_executed_top_to_bottom_without_errors(nb_path: Path) -> None:
     nb = nbformat.read(nb_path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
@@ -84,6 +93,8 @@ def test_toc_lists_exactly_the_existing_chapters() -> None:
 def test_site_reads_only_the_ipynb_side() -> None:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     assert "chapters/*.md" in config["exclude_patterns"]
+    for md in BOOK_NOTEBOOK_MDS:
+        assert f"book/{md.name}" in config["exclude_patterns"], f"the site must read book/{md.stem}.ipynb, not the .md"
     assert config["execute"]["execute_notebooks"] == "off"
 
 

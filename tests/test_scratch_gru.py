@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gated_helpers import check_gradients, keras_agreement, random_mask
+from rnnbook.testing import check_layer_gradients as check_gradients, keras_agreement, random_mask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

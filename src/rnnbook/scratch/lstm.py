@@ -16,14 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._gated import (
+from .base import (
+    Gradients,
+    check_cache,
+    check_sizes,
     masked_output_grads,
     masked_outputs,
     validate_d_outputs,
     validate_inputs,
     validate_state,
 )
-from .base import Gradients
 from .init import glorot_uniform, orthogonal
 from ..numerics import sigmoid
 
@@ -97,10 +99,9 @@ class LSTM:
         unit_forget_bias: bool = True,
         zero_output_for_mask: bool = False,
     ) -> None:
-        if input_dim < 1 or units < 1:
-            raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}")
-        self.input_dim, self.units, self.dtype = int(input_dim), int(units), np.dtype(dtype)
-        self.zero_output_for_mask = zero_output_for_mask
+        self.input_dim, self.units = check_sizes(input_dim, units)
+        self.dtype = np.dtype(dtype)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         H = self.units
         bias = np.zeros(4 * H, dtype=self.dtype)
         if unit_forget_bias:
@@ -172,6 +173,7 @@ class LSTM:
         ``(∂loss/∂h_T, ∂loss/∂c_T)``. Returns the gradients of ``kernel``, ``recurrent_kernel``,
         ``bias``, of ``x`` ``(B, T, D)`` and of ``(h0, c0)``.
         """
+        check_cache(cache, LSTMCache, "LSTM")
         B, T, H = cache.i.shape
         d_out = validate_d_outputs(d_outputs, (B, T, H), self.dtype)
         d_fresh = masked_output_grads(d_out, cache.mask, self.zero_output_for_mask)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import jupytext
@@ -11,13 +12,12 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from _pairs import cells as _cells  # noqa: E402  (scripts/ is not a package)
+
 CHAPTERS = ROOT / "chapters"
 CHAPTER_MDS = sorted(CHAPTERS.glob("[0-9][0-9]_*.md"))
 CHAPTER_NBS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
-
-
-def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    return [(c.cell_type, c.source.strip()) for c in nb.cells if c.cell_type in ("code", "markdown")]
 
 
 def _toc_files() -> list[str]:

@@ -14,13 +14,18 @@ export CUDA_VISIBLE_DEVICES :=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: help install book test test-src test-notebooks execute lab lock clean
+.PHONY: help install book test test-src test-notebooks execute reproducible lab lock clean
 
 help:
 	@echo "make book     build the website into _build/html (stored notebook outputs, warnings are errors)"
 	@echo "make test     every check: pytest on src/ and tests/, pairing, nbval over every chapter, the book build"
+	@echo "make test-src        pytest on tests/ only (no notebooks)"
+	@echo "make test-notebooks  nbval over every chapter only"
 	@echo "make execute  re-execute the chapters whose .md changed (or CHAPTERS="chapters/NN_x.md") and re-sync the pairs"
+	@echo "make reproducible  run each chapter (or NOTEBOOKS="chapters/NN_x.ipynb") with 1 and 2 threads, list differing outputs"
 	@echo "make lab      JupyterLab with jupytext: chapters/*.md open as notebooks"
+	@echo "make lock     re-pin requirements.txt from requirements.in (needs the package index)"
+	@echo "make clean    remove the built site and the execution cache"
 
 install: $(STAMP)
 
@@ -49,6 +54,10 @@ test: $(STAMP)
 # Re-execute the chapters whose .md cells differ from their .ipynb (or CHAPTERS="chapters/NN_x.md ...").
 execute: $(STAMP)
 	$(PY) scripts/execute_chapters.py $(CHAPTERS)
+
+# Execute the notebooks twice, with 1 and with 2 threads, and compare what nbval compares.
+reproducible: $(STAMP)
+	$(PY) scripts/check_reproducible.py $(NOTEBOOKS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. chapters

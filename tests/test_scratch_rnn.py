@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from rnnbook.scratch import SimpleRNN, simple_rnn_forward
 from rnnbook.scratch.gradcheck import gradcheck
-from rnnbook.testing import check_layer_gradients, keras_agreement, random_mask
 from rnnbook.utils import silence_tensorflow
 
 TOL = 1e-6
@@ -177,24 +176,3 @@ def _keras_rnn(layer: SimpleRNN, **kw):
     return k
 
 
-@pytest.mark.parametrize("zero_output_for_mask", [False, True])
-@pytest.mark.parametrize("masked", [False, True])
-def test_agrees_with_keras(masked, zero_output_for_mask):
-    silence_tensorflow()
-    import keras
-
-    rng = np.random.default_rng(7)
-    layer = SimpleRNN(4, 5, rng=rng, dtype=np.float32, zero_output_for_mask=zero_output_for_mask)
-    layer.params["bias"][...] = rng.normal(0, 0.3, 5)
-    kl = keras.layers.SimpleRNN(5, return_sequences=True, return_state=True, zero_output_for_mask=zero_output_for_mask)
-    mask = random_mask(rng, 3, 6) if masked else None
-    diffs = keras_agreement(layer, kl, 3, 6, rng, mask=mask)
-    assert max(diffs.values()) < 1e-5, diffs
-
-
-@pytest.mark.parametrize("zero_output_for_mask", [False, True])
-def test_gradcheck_harness(zero_output_for_mask):
-    rng = np.random.default_rng(3)
-    layer = SimpleRNN(3, 4, rng=rng, zero_output_for_mask=zero_output_for_mask)
-    errors = check_layer_gradients(layer, 3, 6, rng, mask=random_mask(rng, 3, 6))
-    assert max(errors.values()) < TOL, errors

@@ -32,6 +32,7 @@ __all__ = [
     "RecurrentLayer",
     "State",
     "check_cache",
+    "check_param_shapes",
     "check_sizes",
     "masked_output_grads",
     "masked_outputs",
@@ -80,6 +81,13 @@ class RecurrentLayer(Protocol):
 def check_sizes(input_dim: object, units: object) -> tuple[int, int]:
     """``input_dim`` and ``units`` as positive Python ints (``TypeError`` for ``3.5``, ``"8"``, ``True``)."""
     return check_int("input_dim", input_dim, 1), check_int("units", units, 1)
+
+
+def check_param_shapes(params: dict[str, np.ndarray], shapes: dict[str, tuple[int, ...]]) -> None:
+    """Raise ``ValueError`` unless every ``params[name]`` has ``shapes[name]`` (after a user edit)."""
+    for name, shape in shapes.items():
+        if params[name].shape != shape:
+            raise ValueError(f"params[{name!r}] must have shape {shape}, got {params[name].shape}.")
 
 
 def check_cache(cache: object, cache_type: type, layer: str, **expected: object) -> None:

@@ -30,16 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import (
-    Gradients,
-    check_cache,
-    check_sizes,
-    masked_output_grads,
-    masked_outputs,
-    validate_d_outputs,
-    validate_inputs,
-    validate_state,
-)
+from .base import Gradients, check_cache, check_param_shapes, check_sizes, masked_output_grads, masked_outputs
+from .base import validate_d_outputs, validate_inputs, validate_state
 from .init import glorot_uniform, orthogonal
 from ..numerics import sigmoid
 
@@ -128,9 +120,7 @@ class GRU:
 
     def _check_params(self) -> None:
         D, H = self.input_dim, self.units
-        for name, shape in (("kernel", (D, 3 * H)), ("recurrent_kernel", (H, 3 * H)), ("bias", self._bias_shape())):
-            if self.params[name].shape != shape:
-                raise ValueError(f"params[{name!r}] must have shape {shape}, got {self.params[name].shape}.")
+        check_param_shapes(self.params, {"kernel": (D, 3 * H), "recurrent_kernel": (H, 3 * H), "bias": self._bias_shape()})
 
     def forward(
         self, x: np.ndarray, state0: np.ndarray | None = None, mask: np.ndarray | None = None

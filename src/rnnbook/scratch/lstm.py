@@ -16,16 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import (
-    Gradients,
-    check_cache,
-    check_sizes,
-    masked_output_grads,
-    masked_outputs,
-    validate_d_outputs,
-    validate_inputs,
-    validate_state,
-)
+from .base import Gradients, check_cache, check_param_shapes, check_sizes, masked_output_grads, masked_outputs
+from .base import validate_d_outputs, validate_inputs, validate_state
 from .init import glorot_uniform, orthogonal
 from ..numerics import sigmoid
 
@@ -114,9 +106,7 @@ class LSTM:
 
     def _check_params(self) -> None:
         D, H = self.input_dim, self.units
-        for name, shape in (("kernel", (D, 4 * H)), ("recurrent_kernel", (H, 4 * H)), ("bias", (4 * H,))):
-            if self.params[name].shape != shape:
-                raise ValueError(f"params[{name!r}] must have shape {shape}, got {self.params[name].shape}.")
+        check_param_shapes(self.params, {"kernel": (D, 4 * H), "recurrent_kernel": (H, 4 * H), "bias": (4 * H,)})
 
     def forward(
         self,

@@ -181,26 +181,8 @@ def ctc_loss(
     blank: int = 0,
     impossible: str = "inf",
 ) -> np.ndarray:
-    """Per-example CTC negative log-likelihood :math:`-\\log p(\\mathbf{l} \\mid \\mathbf{x})`.
-
-    Parameters
-    ----------
-    logits:
-        Unnormalised scores, shape ``(B, T, K)`` (``K`` includes the blank).
-    labels:
-        Integer labels, shape ``(B, L_max)``, padded; values in ``[0, K)`` other than ``blank``.
-    input_lengths, label_lengths:
-        Integer arrays of shape ``(B,)``: valid frames (``1..T``) and valid labels (``0..L_max``).
-    blank:
-        Index of the blank class (default 0; ``-1`` for the last class).
-    impossible:
-        ``"inf"`` (default): an example with ``input_lengths[b] < ctc_min_input_length(label)`` gets
-        loss ``+inf``; ``"raise"``: raise ``ValueError`` naming the example.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(B,)``, float64.
+    """Per-example CTC negative log-likelihood :math:`-\\log p(\\mathbf{l} \\mid \\mathbf{x})`, shape ``(B,)``
+    float64: :func:`ctc_loss_and_grad` without the gradient (same arguments).
     """
     return ctc_loss_and_grad(logits, labels, input_lengths, label_lengths, blank, impossible, grad=False)[0]
 

@@ -11,7 +11,7 @@ from .base import Gradients, check_cache, check_sizes, masked_output_grads, mask
 from .base import validate_d_outputs, validate_inputs, validate_state
 from .init import glorot_uniform, orthogonal
 
-__all__ = ["SimpleRNN", "SimpleRNNCache", "simple_rnn_forward"]
+__all__ = ["SimpleRNN", "SimpleRNNCache", "simple_rnn_forward", "simple_rnn_steps"]
 
 
 def simple_rnn_forward(
@@ -59,6 +59,16 @@ def simple_rnn_forward(
     for name, arr in (("x", x), ("W_xh", W_xh), ("W_hh", W_hh), ("b", b), ("h0", h)):
         check_finite(name, arr)
     keep = None if mask is None else check_mask("mask", mask, B, T)[:, :, None]  # (B, T, 1)
+    return simple_rnn_steps(x, W_xh, W_hh, b, h, keep)
+
+
+def simple_rnn_steps(
+    x: np.ndarray, W_xh: np.ndarray, W_hh: np.ndarray, b: np.ndarray, h: np.ndarray, keep: np.ndarray | None
+) -> np.ndarray:
+    """The recurrence :math:`h_t = \\tanh(W_{xh} x_t + W_{hh} h_{t-1} + b)` on checked arrays (see
+    :func:`simple_rnn_forward`, which validates them): ``x`` ``(B, T, D)``, ``h`` the initial state
+    ``(B, H)``, ``keep`` ``(B, T, 1)`` booleans or ``None``. Returns ``(B, T, H)``."""
+    T = x.shape[1]
 
     # The input projections of every step at once, stored time-major (T, B, H) so that each step
     # reads and writes one contiguous block.

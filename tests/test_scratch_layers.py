@@ -167,3 +167,16 @@ def test_clip_leaves_small_gradients_unchanged():
     np.testing.assert_array_equal(grads["a"], [0.3, -0.4])
     with pytest.raises(ValueError, match="NaN or inf"):
         clip_grad_norm({"a": np.array([np.nan])}, 1.0)
+
+
+def test_relative_error_is_scale_aware():
+    """Round-off on an entry near zero does not fail the check; a wrong entry of any size does."""
+    from rnnbook.scratch.gradcheck import relative_error
+
+    a = np.array([0.7, 2e-6, -0.3])
+    assert relative_error(a, a + np.array([0.0, 1e-11, 0.0])) < 1e-7  # round-off ~1e-11 on a tiny entry
+    assert relative_error(a, a * np.array([1.0, -1.0, 1.0])) > 1e-3  # tiny entry with the wrong sign
+    assert relative_error(a, a * np.array([1.0, 1.0, 1.01])) > 1e-3  # 1 % off on a large entry
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    with pytest.raises(ValueError, match="finite"):
+        relative_error(a, np.array([0.7, np.nan, -0.3]))

@@ -14,15 +14,20 @@ export CUDA_VISIBLE_DEVICES :=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: help install book test test-src test-notebooks test-site execute format lab lock clean
+.PHONY: help install book test test-src test-notebooks test-site execute format reproducible lab lock clean
 
 help:
 	@echo "make book     build the website into _build/html (stored notebook outputs, warnings are errors)"
 	@echo "make test     every check: pytest on src/ and tests/, pairing, nbval over every chapter, the book build,"
 	@echo "              then the site in headless Chromium (tests/test_site.py)"
+	@echo "make test-src        pytest on tests/ only (no notebooks)"
+	@echo "make test-notebooks  nbval over every chapter only"
 	@echo "make execute  re-execute the chapters whose .md changed (or CHAPTERS="chapters/NN_x.md") and re-sync the pairs"
 	@echo "make format   ruff-format every chapter's code cells to 80 columns (.md and .ipynb, outputs kept)"
+	@echo "make reproducible  run each chapter (or NOTEBOOKS="chapters/NN_x.ipynb") with 1 and 2 threads, list differing outputs"
 	@echo "make lab      JupyterLab with jupytext: chapters/*.md open as notebooks"
+	@echo "make lock     re-pin requirements.txt from requirements.in (needs the package index)"
+	@echo "make clean    remove the built site and the execution cache"
 
 install: $(STAMP)
 
@@ -60,6 +65,10 @@ execute: $(STAMP)
 # Format code cells with ruff (80 columns), in the .md and the .ipynb, without re-executing.
 format: $(STAMP)
 	$(PY) scripts/format_chapters.py $(CHAPTERS)
+
+# Execute the notebooks twice, with 1 and with 2 threads, and compare what nbval compares.
+reproducible: $(STAMP)
+	$(PY) scripts/check_reproducible.py $(NOTEBOOKS)
 
 # Project JupyterLab settings (.jupyter/lab/user-settings) make jupytext's notebook view the default
 # for chapters/*.md; --allow-root only when run as root (e.g. in a container).

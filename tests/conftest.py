@@ -1,4 +1,4 @@
-"""Shared pytest set-up: TensorFlow stays quiet and on the CPU, and property tests are reproducible."""
+"""Shared pytest set-up: TensorFlow stays quiet and on the CPU; property tests have no deadline."""
 
 from hypothesis import settings
 
@@ -6,10 +6,8 @@ from rnnbook.utils import silence_tensorflow
 
 silence_tensorflow()
 
-# Property tests draw the same examples on every run (derandomize), so CI is deterministic: a
-# failure is a real regression, reproducible on any machine, never a lucky draw. Random exploration
-# found, for instance, float64 round-off (~1e-11 absolute) dominating the relative error of a
-# gradient entry of size 2e-6 whose array's largest entry is 0.7 (see the closing notes of the
-# foundation work); the fixed examples keep such ill-conditioned entries out of the pass/fail check.
-settings.register_profile("book", derandomize=True, deadline=None)
+# Property tests draw fresh random examples on every run: the gradient checks' relative error has a
+# scale-aware floor (rnnbook.scratch.gradcheck.relative_error), so round-off on entries near zero no
+# longer fails them and no fixed examples are needed. A failure prints the example that reproduces it.
+settings.register_profile("book", deadline=None)
 settings.load_profile("book")

@@ -57,5 +57,5 @@ def test_predicting_one_gives_one_sixth():
 def test_bad_arguments(n, length):
     with pytest.raises(ValueError):
         adding_problem(n, length, rng=np.random.default_rng(0))
-    with pytest.raises(ValueError, match="Generator"):
+    with pytest.raises(TypeError, match="Generator"):
         adding_problem(5, 10, rng=0)

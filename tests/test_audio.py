@@ -85,3 +85,27 @@ def test_pad_and_stack_frames() -> None:
 
 def test_to_float_scales_int16() -> None:
     np.testing.assert_allclose(audio.to_float(np.array([-32768, 0, 16384], np.int16)), [-1.0, 0.0, 0.5])
+
+
+def test_integer_audio_and_bad_frames_raise() -> None:
+    """Integer audio is scaled (int16) or rejected, never fed unscaled; sizes must be positive ints."""
+    tone = (np.sin(np.arange(800) / 5) * 10000).astype(np.int16)
+    np.testing.assert_allclose(np.asarray(audio.stft_magnitude(tone[None])), np.asarray(audio.stft_magnitude(audio.to_float(tone)[None])))
+    with pytest.raises(TypeError, match="int16 PCM or float"):
+        audio.stft_magnitude(tone[None].astype(np.int32))
+    with pytest.raises(TypeError, match="real"):
+        audio.to_float(np.ones(4, dtype=complex))
+    with pytest.raises(ValueError, match="non-finite"):
+        audio.to_float(np.array([0.0, np.nan]))
+    with pytest.raises(ValueError, match="frame_step must be an integer >= 1"):
+        audio.num_frames(100, 10, 0)
+    with pytest.raises(ValueError, match="frame_length must be an integer >= 1"):
+        audio.num_frames(100, -5, 1)
+    with pytest.raises(TypeError, match="n_samples must be an integer"):
+        audio.num_frames(100.5, 10, 1)
+    with pytest.raises(ValueError, match="frame_step_ms must be > 0"):
+        audio.FeatureConfig(frame_step_ms=0.0)
+    with pytest.raises(ValueError, match="at least one sample"):
+        audio.FeatureConfig(frame_step_ms=0.01)
+    with pytest.raises(TypeError, match="factor must be an integer"):
+        audio.stack_frames(np.zeros((4, 2)), 1.5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import jupytext
@@ -11,16 +12,15 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from _pairs import cells as _cells  # noqa: E402  (scripts/ is not a package)
+
 CHAPTERS = ROOT / "chapters"
 CHAPTER_MDS = sorted(CHAPTERS.glob("[0-9][0-9]_*.md"))
 CHAPTER_NBS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
 # Back-matter pages that are executed notebooks too (the FAQ): a .md with a jupytext header.
 BOOK_NOTEBOOK_MDS = sorted(p for p in (ROOT / "book").glob("*.md") if p.read_text(encoding="utf-8").startswith("---\njupytext:"))
 PAIRED_MDS = CHAPTER_MDS + BOOK_NOTEBOOK_MDS
-
-
-def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    return [(c.cell_type, c.source.strip()) for c in nb.cells if c.cell_type in ("code", "markdown")]
 
 
 def _toc_files() -> list[str]:

@@ -93,8 +93,12 @@ def test_temperature_extremes():
     assert np.all(cold == 1)  # → greedy
     hot = lm.sample([0], 4000, rng=np.random.default_rng(0), temperature=100.0)
     assert np.all(np.abs(np.bincount(hot, minlength=4) / 4000 - 0.25) < 0.04)  # → uniform
-    with pytest.raises(ValueError, match="temperature must be positive"):
-        lm.sample([0], 1, rng=rng, temperature=0.0)
+    greedy = lm.sample([0], 20, rng=np.random.default_rng(0), temperature=0.0)
+    assert np.all(greedy == 1)  # temperature 0 is greedy decoding, as in rnnbook.sampling.sample
+    with pytest.raises(ValueError, match="temperature"):
+        lm.sample([0], 1, rng=rng, temperature=-1.0)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        lm.sample([0], 2.5, rng=rng)
 
 
 def test_train_minchar_runs_and_reduces_loss():

@@ -75,3 +75,13 @@ def test_official_splits_stay_separate() -> None:
     assert all(train[i].index >= 5 for u in tr for i in u.sources)
     assert all(test[i].index <= 4 for u in te for i in u.sources)
     assert {u.speaker for u in te} == {r.speaker for r in test}
+
+
+def test_seed_must_be_an_int() -> None:
+    from rnnbook.data import make_connected_digits
+
+    for bad in (np.random.default_rng(0), None, 1.5):
+        with pytest.raises(TypeError, match="seed must be an integer"):
+            make_connected_digits([], 3, seed=bad)
+    with pytest.raises(ValueError, match="seed must be an integer >= 0"):
+        make_connected_digits([], 3, seed=-1)

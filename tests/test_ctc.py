@@ -189,3 +189,26 @@ def test_edit_distance() -> None:
     assert ctc.edit_distance([1, 2, 3], [1, 3]) == 1
     assert ctc.edit_distance([1, 2, 3], [4, 1, 2, 5]) == 2
     assert ctc.edit_distance([], [1, 2]) == 2
+
+
+def test_decoders_and_collapse_reject_bad_inputs() -> None:
+    """NaN logits, 2-D paths, non-integer beam widths and lengths fail with a clear error."""
+    from rnnbook.scratch.ctc import ctc_collapse, ctc_greedy_decode, ctc_prefix_beam_search
+
+    x = np.zeros((1, 3, 3))
+    x[0, 1, 2] = np.nan
+    with pytest.raises(ValueError, match="logits contains 1 non-finite"):
+        ctc_greedy_decode(x)
+    with pytest.raises(ValueError, match="logits contains 1 non-finite"):
+        ctc_prefix_beam_search(x)
+    with pytest.raises(ValueError, match="path must be a 1-D"):
+        ctc_collapse(np.array([[1, 1], [0, 2]]))
+    with pytest.raises(ValueError, match="path must be a 1-D"):
+        ctc_collapse([0.5, 1.0])
+    with pytest.raises(TypeError, match="beam_width must be an integer"):
+        ctc_prefix_beam_search(np.zeros((1, 3, 3)), beam_width=2.5)
+    with pytest.raises(ValueError, match="input_lengths must be integers"):
+        ctc_greedy_decode(np.zeros((1, 3, 3)), input_lengths=np.array([2.5]))
+    with pytest.raises(TypeError, match="blank must be an integer"):
+        ctc_greedy_decode(np.zeros((1, 3, 3)), blank=0.0)
+    assert ctc_collapse([]) == []

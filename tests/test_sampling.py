@@ -94,7 +94,7 @@ def test_sample_is_seeded_and_shapes() -> None:
 
 @pytest.mark.parametrize("temperature", [-0.1, float("nan"), float("inf"), "1.0", None, True])
 def test_bad_temperature_raises(temperature: object) -> None:
-    with pytest.raises(ValueError, match="temperature"):
+    with pytest.raises((ValueError, TypeError), match="temperature"):
         sampling_distribution(LOGITS, temperature=temperature)  # type: ignore[arg-type]
 
 
@@ -115,5 +115,25 @@ def test_bad_logits_and_rng_raise() -> None:
         sampling_distribution(np.array([0.0, np.inf]))
     with pytest.raises(ValueError, match="finite"):
         sampling_distribution(np.array([0.0, np.nan]))
-    with pytest.raises(ValueError, match="Generator"):
+    with pytest.raises(TypeError, match="Generator"):
         sample(LOGITS, rng=0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("temperature", [1e-300, 5e-324, 1e-30])
+def test_tiny_temperature_and_huge_logits_are_greedy(temperature: float) -> None:
+    """(z - max) / t never overflows: tiny temperatures and huge logits give the arg-max, not NaN."""
+    for z in (np.array([0.0, 3.0, 1.0]), np.array([-1e308, 1e308, 0.0]), np.array([1e300, 1e300 * 0.5, -1e300])):
+        p = sampling_distribution(z, temperature=temperature)
+        assert np.all(np.isfinite(p)) and p.sum() == pytest.approx(1.0)
+        assert int(sample(z, np.random.default_rng(0), temperature=temperature)) == int(np.argmax(z))
+
+
+def test_none_ragged_and_complex_logits_raise() -> None:
+    with pytest.raises(TypeError, match="logits"):
+        sampling_distribution(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="ragged"):
+        sampling_distribution([[0.0, 1.0], [1.0]])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="real"):
+        sampling_distribution(np.array([1 + 1j, 0]))
+    with pytest.raises(TypeError, match="real"):
+        sampling_distribution(np.array(["a", "b"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gated_helpers import check_gradients, keras_agreement, random_mask
+from rnnbook.testing import check_layer_gradients as check_gradients, random_mask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,28 +40,6 @@ def test_gradients(reset_after, masked, with_final):
     errors = check_gradients(layer, 3, 6, rng, mask=mask, with_final=with_final)
     assert set(errors) == {"kernel", "recurrent_kernel", "bias", "x", "state0[0]"}
     assert max(errors.values()) < 1e-6, errors
-
-
-@pytest.mark.parametrize("reset_after", [True, False])
-def test_gradients_zero_output_for_mask(reset_after):
-    rng = np.random.default_rng(2)
-    layer = perturbed_gru(2, 3, rng, reset_after=reset_after, zero_output_for_mask=True)
-    errors = check_gradients(layer, 3, 5, rng, mask=random_mask(rng, 3, 5))
-    assert max(errors.values()) < 1e-6, errors
-
-
-@pytest.mark.parametrize("reset_after", [True, False])
-@pytest.mark.parametrize("masked", [False, True])
-def test_agrees_with_keras(reset_after, masked):
-    import keras
-
-    rng = np.random.default_rng(3)
-    layer = perturbed_gru(3, 4, rng, dtype=np.float32, reset_after=reset_after)
-    keras_layer = keras.layers.GRU(4, reset_after=reset_after, return_sequences=True, return_state=True)
-    mask = random_mask(rng, 3, 6) if masked else None
-    diffs = keras_agreement(layer, keras_layer, 3, 6, rng, mask=mask)
-    assert len(diffs) == 7
-    assert max(diffs.values()) < 1e-5, diffs
 
 
 def test_variants_differ_and_update_convention():

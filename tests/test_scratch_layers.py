@@ -21,8 +21,8 @@ def test_dense_gradcheck():
     W = rng.standard_normal((2, 5, 3))
     y, cache = layer.forward(x)
     np.testing.assert_allclose(y[1, 2], x[1, 2] @ layer.params["kernel"] + layer.params["bias"])
-    grads, dx = layer.backward(W, cache)
-    errors = gradcheck(lambda: float(np.sum(layer.forward(x)[0] * W)), {**layer.params, "x": x}, {**grads, "x": dx}, eps=1e-5)
+    g = layer.backward(W, cache)
+    errors = gradcheck(lambda: float(np.sum(layer.forward(x)[0] * W)), {**layer.params, "x": x}, {**g.params, "x": g.x}, eps=1e-5)
     assert max(errors.values()) < TOL, errors
 
 
@@ -33,7 +33,9 @@ def test_embedding_gradcheck_with_repeated_ids():
     W = rng.standard_normal((2, 4, 3))
     out, cache = layer.forward(ids)
     np.testing.assert_array_equal(out[1, 2], layer.params["embeddings"][1])
-    grads = layer.backward(W, cache)
+    g = layer.backward(W, cache)
+    assert g.x is None and g.state0 is None
+    grads = g.params
     np.testing.assert_array_equal(grads["embeddings"][[3, 4]], 0.0)
     np.testing.assert_allclose(grads["embeddings"][2], W[0, 1] + W[0, 2] + W[1, 0])
     errors = gradcheck(lambda: float(np.sum(layer.forward(ids)[0] * W)), layer.params, grads, eps=1e-5)
@@ -165,3 +167,16 @@ def test_clip_leaves_small_gradients_unchanged():
     np.testing.assert_array_equal(grads["a"], [0.3, -0.4])
     with pytest.raises(ValueError, match="NaN or inf"):
         clip_grad_norm({"a": np.array([np.nan])}, 1.0)
+
+
+def test_relative_error_is_scale_aware():
+    """Round-off on an entry near zero does not fail the check; a wrong entry of any size does."""
+    from rnnbook.scratch.gradcheck import relative_error
+
+    a = np.array([0.7, 2e-6, -0.3])
+    assert relative_error(a, a + np.array([0.0, 1e-11, 0.0])) < 1e-7  # round-off ~1e-11 on a tiny entry
+    assert relative_error(a, a * np.array([1.0, -1.0, 1.0])) > 1e-3  # tiny entry with the wrong sign
+    assert relative_error(a, a * np.array([1.0, 1.0, 1.01])) > 1e-3  # 1 % off on a large entry
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    with pytest.raises(ValueError, match="finite"):
+        relative_error(a, np.array([0.7, np.nan, -0.3]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gated_helpers import check_gradients, keras_agreement, random_mask
+from rnnbook.testing import check_layer_gradients as check_gradients, random_mask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,27 +38,6 @@ def test_gradients(masked, with_final):
     errors = check_gradients(layer, 3, 6, rng, mask=mask, with_final=with_final)
     assert set(errors) == {"kernel", "recurrent_kernel", "bias", "x", "state0[0]", "state0[1]"}
     assert max(errors.values()) < 1e-6, errors
-
-
-def test_gradients_zero_output_for_mask():
-    rng = np.random.default_rng(2)
-    layer = perturbed_lstm(2, 3, rng, zero_output_for_mask=True)
-    errors = check_gradients(layer, 3, 5, rng, mask=random_mask(rng, 3, 5))
-    assert max(errors.values()) < 1e-6, errors
-
-
-@pytest.mark.parametrize("masked", [False, True])
-@pytest.mark.parametrize("zero_output_for_mask", [False, True])
-def test_agrees_with_keras(masked, zero_output_for_mask):
-    import keras
-
-    rng = np.random.default_rng(3)
-    layer = perturbed_lstm(3, 4, rng, dtype=np.float32, zero_output_for_mask=zero_output_for_mask)
-    keras_layer = keras.layers.LSTM(4, return_sequences=True, return_state=True, zero_output_for_mask=zero_output_for_mask)
-    mask = random_mask(rng, 3, 6) if masked else None
-    diffs = keras_agreement(layer, keras_layer, 3, 6, rng, mask=mask)
-    assert len(diffs) == 9
-    assert max(diffs.values()) < 1e-5, diffs
 
 
 def test_masked_steps_carry_state_and_repeat_output():

@@ -62,8 +62,13 @@ def test_mask_semantics():
     _, layer, x, h0 = _layer_and_data(B=2, T=5)
     mask = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1]], dtype=bool)
     out, final, _ = layer.forward(x, h0, mask)
-    np.testing.assert_array_equal(out[0, 3:], 0.0)  # padded steps output zeros
-    np.testing.assert_array_equal(out[1, 0], 0.0)
+    np.testing.assert_array_equal(out[0, 3:], out[0, [2, 2]])  # padded steps repeat the last output
+    np.testing.assert_array_equal(out[1, 0], 0.0)  # zeros before the first real step
+    layer.zero_output_for_mask = True
+    out_z, final_z, _ = layer.forward(x, h0, mask)
+    np.testing.assert_array_equal(out_z[0, 3:], 0.0)  # or zeros, with zero_output_for_mask
+    np.testing.assert_array_equal(out_z[1, 0], 0.0)
+    np.testing.assert_array_equal(final_z, final)
     ref0, f0, _ = layer.forward(x[:1, :3], h0[:1])  # same as running the real steps only
     np.testing.assert_allclose(out[0, :3], ref0[0], atol=1e-12)
     np.testing.assert_allclose(final[0], f0[0], atol=1e-12)
@@ -147,7 +152,7 @@ def test_bad_values_and_masks():
     x[1, 2, 0] = np.nan
     with pytest.raises(ValueError, match="x contains 1 non-finite"):
         layer.forward(x)
-    with pytest.raises(ValueError, match="h0 contains 1 non-finite"):
+    with pytest.raises(ValueError, match="state0 contains 1 non-finite"):
         layer.forward(np.zeros((2, 4, 2)), np.array([[0, 0, np.inf], [0, 0, 0]]))
     with pytest.raises(ValueError, match=r"mask must have shape \(2, 4\) = \(B, T\)"):
         layer.forward(np.zeros((2, 4, 2)), mask=np.ones((2, 3), bool))
@@ -171,46 +176,3 @@ def _keras_rnn(layer: SimpleRNN, **kw):
     return k
 
 
-@pytest.mark.parametrize("masked", [False, True])
-def test_agrees_with_keras(masked):
-    silence_tensorflow()
-    import tensorflow as tf
-
-    rng, layer, x, h0 = _layer_and_data(B=3, T=6, D=4, H=5, seed=7)
-    layer.params = {k: v.astype(np.float32) for k, v in layer.params.items()}
-    x, h0 = x.astype(np.float32), h0.astype(np.float32)
-    mask = np.array([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0], [0, 0, 1, 1, 1, 1]], dtype=bool) if masked else None
-    # Keras 3 copies the previous output at masked steps unless zero_output_for_mask=True; base.py's contract outputs zeros.
-    k = _keras_rnn(layer, zero_output_for_mask=True)
-    W = rng.standard_normal((3, 6, 5)).astype(np.float32)
-    V = rng.standard_normal((3, 5)).astype(np.float32)
-
-    xt, h0t = tf.constant(x), tf.constant(h0)
-    with tf.GradientTape(persistent=True) as tape:
-        tape.watch([xt, h0t])
-        kout, kfinal = k(xt, initial_state=[h0t], mask=None if mask is None else tf.constant(mask))
-        kloss = tf.reduce_sum(kout * W) + tf.reduce_sum(kfinal * V)
-    kg = tape.gradient(kloss, [xt, h0t, *k.trainable_weights])
-
-    out, final, cache = layer.forward(x, h0, mask)
-    g = layer.backward(W, cache, V)
-    np.testing.assert_allclose(out, kout.numpy(), atol=1e-5)
-    np.testing.assert_allclose(final, kfinal.numpy(), atol=1e-5)
-    names = [w.path.split("/")[-1] for w in k.trainable_weights]
-    assert names == ["kernel", "recurrent_kernel", "bias"]
-    np.testing.assert_allclose(g.x, kg[0].numpy(), atol=1e-5)
-    np.testing.assert_allclose(g.state0, kg[1].numpy(), atol=1e-5)
-    for name, kgrad in zip(names, kg[2:]):
-        np.testing.assert_allclose(g.params[name], kgrad.numpy(), atol=1e-5, err_msg=name)
-    assert out.dtype == np.float32
-
-
-def test_keras_default_masked_output_copies_previous():
-    """Documents the one Keras-3 difference: by default Keras repeats the last output at padded steps."""
-    silence_tensorflow()
-    _, layer, x, h0 = _layer_and_data(B=1, T=4, seed=2)
-    mask = np.array([[1, 1, 0, 0]], dtype=bool)
-    kout, kfinal = _keras_rnn(layer)(x.astype(np.float32), initial_state=[h0.astype(np.float32)], mask=mask)
-    out, final, _ = layer.forward(x, h0, mask)
-    np.testing.assert_allclose(kout.numpy()[0, 2:], np.repeat(out[0, 1:2], 2, axis=0), atol=1e-5)
-    np.testing.assert_allclose(kfinal.numpy(), final, atol=1e-5)

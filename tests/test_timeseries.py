@@ -124,9 +124,9 @@ def test_bad_arguments_raise_clear_errors():
     series = row_index_series(20)
     with pytest.raises(ValueError, match="shorter than lookback"):
         make_windows(series, 15, 10)
-    with pytest.raises(ValueError, match="lookback must be a positive integer"):
+    with pytest.raises(ValueError, match="lookback must be an integer >= 1"):
         make_windows(series, 0, 3)
-    with pytest.raises(ValueError, match="stride must be a positive integer"):
+    with pytest.raises(TypeError, match="stride must be an integer"):
         make_windows(series, 4, 3, stride=1.5)
     with pytest.raises(ValueError, match=r"rank 2 with layout \(T, D\)"):
         make_windows(np.arange(20.0), 4, 3)
@@ -148,3 +148,21 @@ def test_bad_arguments_raise_clear_errors():
         fit_linear_forecaster(np.ones((5, 4, 2)), np.ones((6, 3, 2)))
     with pytest.raises(ValueError, match="shape of y_true"):
         forecast_errors(np.ones((2, 3, 1)), np.ones((2, 3, 2)))
+
+
+def test_singular_least_squares_and_bad_windows_raise():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="singular.*ridge > 0"):
+        fit_linear_forecaster(np.ones((5, 4, 2)), rng.standard_normal((5, 3, 2)))
+    with pytest.raises(ValueError, match="singular"):
+        fit_linear_forecaster(rng.standard_normal((1, 4, 2)), rng.standard_normal((1, 3, 2)))  # 2 samples, 4 unknowns
+    W, b = fit_linear_forecaster(np.ones((5, 4, 2)), rng.standard_normal((5, 3, 2)), ridge=1.0)
+    assert np.all(np.isfinite(W)) and np.all(np.isfinite(b))
+    with pytest.raises(ValueError, match="x contains 1 non-finite"):
+        repeat_last(np.array([[[np.nan]]]), 2)
+    with pytest.raises(TypeError, match="real"):
+        repeat_last(np.ones((1, 2, 1), dtype=complex), 2)
+    with pytest.raises(ValueError, match="ridge must be >= 0"):
+        fit_linear_forecaster(rng.standard_normal((9, 4, 2)), rng.standard_normal((9, 3, 2)), ridge=-1.0)
+    with pytest.raises(ValueError, match="empty"):
+        forecast_errors(np.ones((0, 3, 1)), np.ones((0, 3, 1)))

@@ -1,13 +1,20 @@
 """rnnbook: the code behind *Recurrent Neural Networks: From First Principles to Applications*.
 
-Subpackages and modules
------------------------
-- :mod:`rnnbook.data`: verified loaders for the datasets bundled in the repository's ``data/`` folder
-  and seeded generators for synthetic tasks.
-- :mod:`rnnbook.utils`: seeding and environment helpers (``seed_everything``, ``silence_tensorflow``).
-- :mod:`rnnbook.plot`: the book's figure style and drawing helpers.
-- :mod:`rnnbook.sampling`: temperature and top-k sampling from a language model's logits.
-- :mod:`rnnbook.scratch`: from-scratch NumPy layers with forward and backward passes.
+Modules, in layers that import only downwards (checked by ``tests/test_imports.py``):
+
+0. :mod:`rnnbook.checks` (input validation with errors that name the argument) and
+   :mod:`rnnbook.numerics` (stable ``sigmoid``, ``logsumexp``, ``log_softmax``, ``softmax``).
+1. :mod:`rnnbook.sampling` (temperature and top-k sampling from logits), :mod:`rnnbook.decoding`
+   (greedy and beam search over any step function), :mod:`rnnbook.metrics` (edit distance,
+   error rate, sequence accuracy).
+2. :mod:`rnnbook.scratch`: from-scratch NumPy layers with forward and backward passes (SimpleRNN,
+   LSTM, GRU, Dense, Embedding; the contract in :mod:`rnnbook.scratch.base`), initialisers,
+   optimisers, gradient checking, CTC loss and decoders (:mod:`rnnbook.scratch.ctc`), the char LM.
+3. :mod:`rnnbook.audio` (speech features), :mod:`rnnbook.timeseries` and
+   :mod:`rnnbook.forecasting` (windows, baselines, SegRNN), :mod:`rnnbook.data` (verified loaders
+   and seeded generators), :mod:`rnnbook.testing` (gradient-check and Keras-agreement harnesses
+   for layers), :mod:`rnnbook.utils` (``seed_everything``, ``silence_tensorflow``),
+   :mod:`rnnbook.plot` (the book's figure style and drawing helpers).
 """
 
 __version__ = "0.1.0"

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import as_float_array, check_finite, check_int, check_real
+
 __all__ = [
     "FeatureConfig",
     "num_frames",
@@ -59,6 +61,17 @@ class FeatureConfig:
     num_mfcc: int = 13
 
     def __post_init__(self) -> None:
+        check_int("sample_rate", self.sample_rate, 1)
+        check_int("fft_length", self.fft_length, 1)
+        check_int("num_mel_bins", self.num_mel_bins, 1)
+        check_int("num_mfcc", self.num_mfcc, 1)
+        for name in ("frame_length_ms", "frame_step_ms"):
+            check_real(name, getattr(self, name), minimum=0.0, strict=True)
+        if self.frame_length < 1 or self.frame_step < 1:
+            raise ValueError(
+                f"frame_length_ms and frame_step_ms must give at least one sample at {self.sample_rate} Hz, "
+                f"got {self.frame_length} and {self.frame_step} samples."
+            )
         if self.frame_length > self.fft_length:
             raise ValueError(f"frame_length ({self.frame_length} samples) must not exceed fft_length ({self.fft_length}).")
         if not 0 <= self.fmin < self.fmax <= self.sample_rate / 2:
@@ -85,27 +98,45 @@ class FeatureConfig:
 def num_frames(n_samples: int, frame_length: int, frame_step: int) -> int:
     """Frames of a waveform of ``n_samples``: ``1 + (n_samples - frame_length) // frame_step``.
 
-    Raises ``ValueError`` when the waveform is shorter than one frame.
+    Raises ``ValueError`` when the waveform is shorter than one frame or a size is not positive.
     """
+    n_samples = check_int("n_samples", n_samples, 0)
+    frame_length = check_int("frame_length", frame_length, 1)
+    frame_step = check_int("frame_step", frame_step, 1)
     if n_samples < frame_length:
         raise ValueError(f"a waveform of {n_samples} samples is shorter than one frame ({frame_length} samples).")
     return 1 + (n_samples - frame_length) // frame_step
 
 
 def to_float(audio: np.ndarray) -> np.ndarray:
-    """``int16`` PCM to ``float32`` in ``[-1, 1)`` (divide by 32768); float input is returned as float32."""
-    a = np.asarray(audio)
-    if a.dtype == np.int16:
-        return a.astype(np.float32) / 32768.0
-    if not np.issubdtype(a.dtype, np.floating):
-        raise ValueError(f"audio must be int16 PCM or float, got {a.dtype}.")
+    """``int16`` PCM to ``float32`` in ``[-1, 1)`` (divide by 32768); float input is returned as float32.
+
+    Other integer types raise ``TypeError`` (their full scale is ambiguous: convert them yourself);
+    so do complex, string and ragged input. Non-finite samples raise ``ValueError``.
+    """
+    if isinstance(audio, np.ndarray) and audio.dtype == np.int16:
+        return audio.astype(np.float32) / 32768.0
+    a = np.asarray(audio) if isinstance(audio, np.ndarray) else None
+    if a is not None and np.issubdtype(a.dtype, np.integer):
+        raise TypeError(f"audio must be int16 PCM or float in [-1, 1), got {a.dtype}: scale it to float first.")
+    a = as_float_array("audio", audio)
+    if a.dtype == np.float64 and not (isinstance(audio, np.ndarray) and audio.dtype == np.float64):
+        # Python ints/lists: no dtype says they are PCM, so they must already be floats in [-1, 1].
+        if np.any(np.abs(a) > 1.0):
+            raise ValueError("audio given as a list or integers must hold floats in [-1, 1]; pass int16 PCM as np.int16.")
+    check_finite("audio", a)
     return a.astype(np.float32)
 
 
 def _as_batch(waveforms: object):
     import tensorflow as tf
 
-    w = tf.convert_to_tensor(waveforms, dtype=tf.float32)
+    if tf.is_tensor(waveforms):
+        if not waveforms.dtype.is_floating:
+            raise TypeError(f"waveforms must be float in [-1, 1), got a {waveforms.dtype.name} tensor; use to_float.")
+        w = tf.cast(waveforms, tf.float32)
+    else:
+        w = tf.convert_to_tensor(to_float(waveforms))  # int16 PCM is scaled, other integers rejected
     if w.shape.rank != 2:
         raise ValueError(f"waveforms must have shape (B, N) = (batch, samples), got {tuple(w.shape)}.")
     return w
@@ -175,6 +206,7 @@ def compute_features(
     (``D = num_mfcc``), ``"log_mel"`` (``D = num_mel_bins``) or ``"stft"`` (``D = fft_length//2+1``).
     """
     fns = {"mfcc": mfcc, "log_mel": log_mel_spectrogram, "stft": stft_magnitude}
+    batch_size = check_int("batch_size", batch_size, 1)
     if kind not in fns:
         raise ValueError(f"kind must be one of {sorted(fns)}, got {kind!r}.")
     waves = [to_float(a) for a in audios]
@@ -208,7 +240,7 @@ def pad_features(features: Sequence[np.ndarray], max_len: int | None = None) -> 
     if len(dims) != 1 or None in dims:
         raise ValueError(f"every feature array must have shape (F_i, D) with the same D, got dims {dims}.")
     lengths = np.array([f.shape[0] for f in features], dtype=np.int32)
-    T = int(lengths.max()) if max_len is None else int(max_len)
+    T = int(lengths.max()) if max_len is None else check_int("max_len", max_len, 1)
     if lengths.max() > T:
         raise ValueError(f"a sequence has {lengths.max()} frames, more than max_len = {T}.")
     out = np.zeros((len(features), T, dims.pop()), dtype=np.float32)
@@ -223,7 +255,8 @@ def stack_frames(features: np.ndarray, factor: int) -> np.ndarray:
     A "low frame rate" input: ``factor`` times fewer, wider time steps for the recurrent layers. The
     last group is completed with copies of the final frame (no frame is dropped).
     """
-    f = np.asarray(features)
+    factor = check_int("factor", factor, 1)
+    f = as_float_array("features", features)
     if f.ndim != 2 or factor < 1:
         raise ValueError(f"features must have shape (F, D) and factor >= 1, got {f.shape} and {factor}.")
     F, D = f.shape

@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from .checks import check_int, check_real
+
 __all__ = ["Hypothesis", "beam_search", "greedy_decode", "length_penalty"]
 
 StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
@@ -45,20 +47,8 @@ class Hypothesis:
     finished: bool
 
 
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def _check_alpha(alpha: object) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)):
-        raise TypeError(f"alpha must be a real number, got {type(alpha).__name__}")
-    if not np.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"alpha must be finite and >= 0, got {alpha}")
-    return float(alpha)
+    return check_real("alpha", alpha, minimum=0.0)
 
 
 def length_penalty(length: int | np.ndarray, alpha: float) -> np.ndarray | float:
@@ -105,8 +95,8 @@ def greedy_decode(step: StepFn, state: Any, bos_id: int, eos_id: int, max_len: i
     ``state`` is the decoder's initial state for that sentence (one row). Stops at ``eos_id`` or
     after ``max_len`` tokens. Returns a :class:`Hypothesis` (score = log-probability).
     """
-    bos_id, eos_id = _check_int("bos_id", bos_id, 0), _check_int("eos_id", eos_id, 0)
-    max_len = _check_int("max_len", max_len, 1)
+    bos_id, eos_id = check_int("bos_id", bos_id, 0), check_int("eos_id", eos_id, 0)
+    max_len = check_int("max_len", max_len, 1)
     tokens, total, last = [], 0.0, np.array([bos_id])
     vocab = None
     for _ in range(max_len):
@@ -143,8 +133,8 @@ def beam_search(
     unfinished, fill the list only when fewer than ``beam_width`` have finished. With
     ``beam_width = 1`` and ``alpha = 0`` this is :func:`greedy_decode`.
     """
-    bos_id, eos_id = _check_int("bos_id", bos_id, 0), _check_int("eos_id", eos_id, 0)
-    max_len, beam_width = _check_int("max_len", max_len, 1), _check_int("beam_width", beam_width, 1)
+    bos_id, eos_id = check_int("bos_id", bos_id, 0), check_int("eos_id", eos_id, 0)
+    max_len, beam_width = check_int("max_len", max_len, 1), check_int("beam_width", beam_width, 1)
     alpha = _check_alpha(alpha)
 
     prefixes: list[tuple[int, ...]] = [()]

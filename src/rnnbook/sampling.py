@@ -22,17 +22,23 @@ import math
 
 import numpy as np
 
+from .checks import check_generator
 from .numerics import softmax
 
 __all__ = ["top_k_filter", "sampling_distribution", "sample"]
 
 
 def _check_logits(logits: object) -> np.ndarray:
-    z = np.asarray(logits)
+    if logits is None:
+        raise TypeError("logits must be an array of shape (V,) or (B, V), got None.")
+    try:
+        z = np.asarray(logits)
+    except ValueError:
+        raise ValueError("logits must be a rectangular array of shape (V,) or (B, V), not a ragged list.") from None
     if z.ndim < 1 or z.shape[-1] < 1:
         raise ValueError(f"logits must have shape (V,) or (B, V) with V >= 1, got shape {z.shape}.")
     if not np.issubdtype(z.dtype, np.number) or np.issubdtype(z.dtype, np.complexfloating):
-        raise ValueError(f"logits must be real numbers, got dtype {z.dtype}.")
+        raise TypeError(f"logits must be real numbers, got dtype {z.dtype}.")
     z = z.astype(np.float64)
     if not np.all(np.isfinite(z)):
         raise ValueError("logits must be finite (no NaN or inf); mask with top_k instead of -inf.")
@@ -41,7 +47,7 @@ def _check_logits(logits: object) -> np.ndarray:
 
 def _check_temperature(temperature: float) -> float:
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)):
-        raise ValueError(f"temperature must be a real number >= 0, got {temperature!r}.")
+        raise TypeError(f"temperature must be a real number >= 0, got {temperature!r}.")
     t = float(temperature)
     if not math.isfinite(t) or t < 0:
         raise ValueError(f"temperature must be finite and >= 0 (0 means greedy), got {temperature!r}.")
@@ -112,8 +118,11 @@ def sampling_distribution(logits: np.ndarray, temperature: float = 1.0, top_k: i
         return onehot
     if k is not None:
         z = top_k_filter(z, k)
-    # Subtracting the row maximum (log_softmax inside softmax) keeps exp() finite for tiny temperatures.
-    return softmax(z / t, axis=-1)
+    # Shift by the row maximum *before* dividing: (z - max) / t <= 0 never overflows to +inf, however
+    # small t or large z (z / t could: inf - inf is NaN, and the lowest logit would be drawn).
+    with np.errstate(over="ignore"):
+        shifted = (z - np.max(z, axis=-1, keepdims=True)) / t
+    return softmax(shifted, axis=-1)
 
 
 def sample(
@@ -138,8 +147,7 @@ def sample(
     numpy.ndarray
         ``int64`` ids in ``[0, V)``, shape ``logits.shape[:-1]`` (a 0-d array for a single vector).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}.")
+    check_generator("rng", rng)
     p = sampling_distribution(logits, temperature=temperature, top_k=top_k)
     # Inverse-CDF sampling, vectorised over the batch. Normalising by the last entry makes the CDF
     # end at exactly 1 > u, so argmax(cdf > u) always finds a symbol with positive probability.

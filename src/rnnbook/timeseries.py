@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import as_float_array, check_finite, check_rank
+from .checks import as_float_array, check_finite, check_int, check_rank, check_real
 
 __all__ = [
     "ETTH_BORDERS",
@@ -39,9 +39,7 @@ ETTH_BORDERS: tuple[int, int, int] = (12 * 30 * 24, 16 * 30 * 24, 20 * 30 * 24)
 
 
 def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
+    return check_int(name, value, 1)
 
 
 def _as_series(series: object) -> np.ndarray:
@@ -185,9 +183,12 @@ def windowed_dataset(
     return ds.batch(batch_size)
 
 
-def _check_windows(x: np.ndarray) -> np.ndarray:
-    arr = as_float_array("x", x)
-    check_rank("x", arr, 3, "(N, L, D)")
+def _check_windows(x: np.ndarray, name: str = "x", layout: str = "(N, L, D)") -> np.ndarray:
+    arr = as_float_array(name, x)
+    check_rank(name, arr, 3, layout)
+    check_finite(name, arr)
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one window, step and variable, got shape {arr.shape}.")
     return arr
 
 
@@ -231,24 +232,32 @@ def fit_linear_forecaster(
     W, b:
         Shapes ``(L, H)`` and ``(H,)``.
     """
-    xa, ya = _check_windows(x), as_float_array("y", y)
-    check_rank("y", ya, 3, "(N, H, D)")
+    xa, ya = _check_windows(x), _check_windows(y, "y", "(N, H, D)")
     if ya.shape[0] != xa.shape[0] or ya.shape[2] != xa.shape[2]:
         raise ValueError(f"y must have shape ({xa.shape[0]}, H, {xa.shape[2]}) = (N, H, D), got {ya.shape}.")
-    if ridge < 0:
-        raise ValueError(f"ridge must be non-negative, got {ridge}.")
+    ridge = check_real("ridge", ridge, minimum=0.0)
     lookback = xa.shape[1]
     xs = np.moveaxis(xa, 2, 1).reshape(-1, lookback)  # (N*D, L)
     ys = np.moveaxis(ya, 2, 1).reshape(-1, ya.shape[1])  # (N*D, H)
     x_mean, y_mean = xs.mean(axis=0), ys.mean(axis=0)
     xc, yc = xs - x_mean, ys - y_mean  # centring takes care of the (unpenalised) bias
-    W = np.linalg.solve(xc.T @ xc + ridge * np.eye(lookback), xc.T @ yc)
+    gram = xc.T @ xc + ridge * np.eye(lookback)  # (L, L)
+    eig = np.linalg.eigvalsh(gram)
+    if eig[0] <= 1e-12 * max(eig[-1], 1e-300):
+        raise ValueError(
+            f"the least-squares system is singular: the {xs.shape[0]} centred samples of x do not span "
+            f"its {lookback} look-back steps (too few or constant windows); pass ridge > 0."
+        )
+    W = np.linalg.solve(gram, xc.T @ yc)
     return W, y_mean - x_mean @ W
 
 
 def linear_forecast(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Apply a shared linear map: ``(N, L, D)`` windows, ``W (L, H)``, ``b (H,)`` -> ``(N, H, D)``."""
     arr = _check_windows(x)
+    W, b = as_float_array("W", W), as_float_array("b", b)
+    check_finite("W", W)
+    check_finite("b", b)
     if W.ndim != 2 or W.shape[0] != arr.shape[1] or b.shape != (W.shape[1],):
         raise ValueError(f"W must have shape ({arr.shape[1]}, H) = (L, H) and b shape (H,), got {W.shape}, {b.shape}.")
     return np.einsum("nld,lh->nhd", arr, W) + b[None, :, None]
@@ -259,5 +268,9 @@ def forecast_errors(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     yt, yp = as_float_array("y_true", y_true), as_float_array("y_pred", y_pred)
     if yt.shape != yp.shape:
         raise ValueError(f"y_pred must have the shape of y_true {yt.shape}, got {yp.shape}.")
+    if yt.size == 0:
+        raise ValueError("y_true and y_pred are empty: the errors are undefined.")
+    check_finite("y_true", yt)
+    check_finite("y_pred", yp)
     err = yp - yt
     return {"mse": float(np.mean(err**2)), "mae": float(np.mean(np.abs(err)))}

@@ -9,7 +9,12 @@ import warnings
 
 import numpy as np
 
-__all__ = ["seed_everything", "silence_tensorflow"]
+__all__ = ["THREADS_ENV", "seed_everything", "silence_tensorflow"]
+
+#: Environment variable read by :func:`seed_everything`: when set to a positive integer, TensorFlow's
+#: intra-op thread pool gets that many threads (``scripts/check_reproducible.py`` runs every chapter
+#: with 1 and with 2 threads and compares the outputs).
+THREADS_ENV = "RNNBOOK_TF_THREADS"
 
 
 def silence_tensorflow() -> None:
@@ -33,7 +38,8 @@ def seed_everything(seed: int = 0, *, tf: bool = True) -> np.random.Generator:
     Seeds Python's :mod:`random`, NumPy's legacy global generator and, when ``tf`` is true,
     Keras/TensorFlow (``keras.utils.set_random_seed``) and turns on
     ``tf.config.experimental.enable_op_determinism()`` so that the same code on the same machine
-    gives the same numbers.
+    gives the same numbers. If the environment variable ``RNNBOOK_TF_THREADS`` (:data:`THREADS_ENV`)
+    holds a positive integer, TensorFlow's intra-op parallelism is set to that many threads.
 
     Parameters
     ----------
@@ -51,6 +57,9 @@ def seed_everything(seed: int = 0, *, tf: bool = True) -> np.random.Generator:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     seed = int(seed)
+    threads = os.environ.get(THREADS_ENV, "").strip()
+    if threads and not (threads.isdigit() and int(threads) > 0):
+        raise ValueError(f"{THREADS_ENV} must be a positive integer, got {threads!r}.")
     os.environ["PYTHONHASHSEED"] = str(seed)  # affects subprocesses only; documented for completeness
     random.seed(seed)
     np.random.seed(seed)
@@ -59,6 +68,11 @@ def seed_everything(seed: int = 0, *, tf: bool = True) -> np.random.Generator:
         import keras
         import tensorflow
 
+        if threads:
+            try:  # only possible before TensorFlow's runtime starts (the first op)
+                tensorflow.config.threading.set_intra_op_parallelism_threads(int(threads))
+            except RuntimeError as err:
+                warnings.warn(f"{THREADS_ENV}={threads} ignored: TensorFlow is already initialised ({err}).", stacklevel=2)
         keras.utils.set_random_seed(seed)
         tensorflow.config.experimental.enable_op_determinism()
     return np.random.default_rng(seed)

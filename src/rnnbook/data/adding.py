@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_generator
+
 __all__ = ["ADDING_BASELINE_MSE", "adding_problem"]
 
 #: MSE of always predicting 1 (the mean target): the variance of the sum of two U[0, 1] numbers.
@@ -43,8 +45,7 @@ def adding_problem(n: int, length: int, *, rng: np.random.Generator) -> tuple[np
         raise ValueError(f"n must be a positive integer, got {n!r}")
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 2:
         raise ValueError(f"length must be an integer >= 2, got {length!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
+    check_generator("rng", rng)
     half = length // 2
     values = rng.uniform(0.0, 1.0, size=(n, length))
     first = rng.integers(0, half, size=n)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..checks import check_int
 from .fsdd import FSDD_SAMPLE_RATE, Recording
 
 __all__ = ["ConnectedUtterance", "make_connected_digits"]
@@ -62,8 +63,10 @@ def make_connected_digits(
     gap_ms:
         ``(low, high)`` silence between recordings in ms, ``0 <= low <= high``.
     """
-    if n_utterances < 1:
-        raise ValueError(f"n_utterances must be >= 1, got {n_utterances}.")
+    check_int("n_utterances", n_utterances, 1)
+    check_int("seed", seed, 0)  # an int: a Generator or None would be accepted by default_rng silently
+    check_int("min_digits", min_digits)
+    check_int("max_digits", max_digits)
     if not 1 <= min_digits <= max_digits:
         raise ValueError(f"need 1 <= min_digits <= max_digits, got {min_digits}, {max_digits}.")
     lo_ms, hi_ms = gap_ms

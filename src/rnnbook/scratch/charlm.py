@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_int, check_rank
+from ..sampling import sample
 from .base import State
-from ..checks import check_rank
 from .layers import Dense, Embedding, check_ids, softmax_cross_entropy
 from .optim import Adam, clip_grad_norm, global_norm
 from .rnn import SimpleRNN
@@ -90,12 +91,12 @@ class CharLM:
         """Loss, gradients of every parameter (same names as :attr:`params`) and the final state."""
         logits, state, (emb_cache, rnn_cache, head_cache) = self.forward(ids, state0)
         loss, d_logits = softmax_cross_entropy(logits, targets)
-        g_head, d_hs = self.head.backward(d_logits, head_cache)
-        g_rnn = self.rnn.backward(d_hs, rnn_cache)
-        grads = {f"head/{k}": v for k, v in g_head.items()}
+        g_head = self.head.backward(d_logits, head_cache)
+        g_rnn = self.rnn.backward(g_head.x, rnn_cache)
+        grads = {f"head/{k}": v for k, v in g_head.params.items()}
         grads.update({f"rnn/{k}": v for k, v in g_rnn.params.items()})
         if self.embed is not None:
-            grads.update({f"embed/{k}": v for k, v in self.embed.backward(g_rnn.x, emb_cache).items()})
+            grads.update({f"embed/{k}": v for k, v in self.embed.backward(g_rnn.x, emb_cache).params.items()})
         return loss, grads, state
 
     def sample(
@@ -104,17 +105,15 @@ class CharLM:
         """Feed the ids ``prime`` (at least one), then draw ``n`` ids from ``softmax(logits / temperature)``
         with :func:`rnnbook.sampling.sample`.
 
-        Returns the ``n`` new ids, shape ``(n,)``. Low temperatures sharpen the distribution
-        (``→ 0``: greedy), high ones flatten it (``→ ∞``: uniform).
+        Returns the ``n`` new ids, shape ``(n,)``. Low temperatures sharpen the distribution,
+        ``temperature=0`` is greedy decoding (as in :func:`rnnbook.sampling.sample`), high ones
+        flatten it (``→ ∞``: uniform).
         """
-        if not temperature > 0:
-            raise ValueError(f"temperature must be positive, got {temperature}.")
+        n = check_int("n", n, 0)
         prime = np.asarray(prime)
         if prime.ndim != 1 or prime.size == 0:
             raise ValueError(f"prime must be a non-empty 1-D sequence of ids, got shape {prime.shape}.")
         logits, state, _ = self.forward(prime[None, :])
-        from ..sampling import sample  # here, not at the top: rnnbook.sampling itself imports rnnbook.scratch
-
         out = np.empty(n, dtype=np.int64)
         for i in range(n):
             out[i] = sample(logits[0, -1], rng, temperature=temperature)

@@ -30,14 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._gated import (
-    masked_output_grads,
-    masked_outputs,
-    validate_d_outputs,
-    validate_inputs,
-    validate_state,
-)
-from .base import Gradients
+from .base import Gradients, check_cache, check_param_shapes, check_sizes, masked_output_grads, masked_outputs
+from .base import validate_d_outputs, validate_inputs, validate_state
 from .init import glorot_uniform, orthogonal
 from ..numerics import sigmoid
 
@@ -51,7 +45,7 @@ class GRUCache:
     ``z``, ``r``, ``n`` are the update gate, reset gate and candidate :math:`\\tilde h`; ``h_prev``
     the state each step started from; ``u_h`` the recurrent term that the reset gate multiplies
     (``U_h^T h_{t-1} + b_rec,h`` when ``reset_after``, else unused and empty). ``x`` is
-    ``(B, T, D)``, ``mask`` ``(B, T)`` or ``None``.
+    ``(B, T, D)``, ``mask`` ``(B, T)`` or ``None``; ``reset_after`` the variant that made it.
     """
 
     x: np.ndarray
@@ -61,6 +55,7 @@ class GRUCache:
     r: np.ndarray
     n: np.ndarray
     u_h: np.ndarray
+    reset_after: bool = True
 
     def activations(self) -> dict[str, np.ndarray]:
         """Gate activations over time for plotting: ``{"z", "r", "n", "h"}``, each ``(B, T, H)``.
@@ -109,11 +104,10 @@ class GRU:
         reset_after: bool = True,
         zero_output_for_mask: bool = False,
     ) -> None:
-        if input_dim < 1 or units < 1:
-            raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}")
-        self.input_dim, self.units, self.dtype = int(input_dim), int(units), np.dtype(dtype)
+        self.input_dim, self.units = check_sizes(input_dim, units)
+        self.dtype = np.dtype(dtype)
         self.reset_after = bool(reset_after)
-        self.zero_output_for_mask = zero_output_for_mask
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         H = self.units
         self.params: dict[str, np.ndarray] = {
             "kernel": glorot_uniform(rng, (self.input_dim, 3 * H), self.dtype),
@@ -126,9 +120,7 @@ class GRU:
 
     def _check_params(self) -> None:
         D, H = self.input_dim, self.units
-        for name, shape in (("kernel", (D, 3 * H)), ("recurrent_kernel", (H, 3 * H)), ("bias", self._bias_shape())):
-            if self.params[name].shape != shape:
-                raise ValueError(f"params[{name!r}] must have shape {shape}, got {self.params[name].shape}.")
+        check_param_shapes(self.params, {"kernel": (D, 3 * H), "recurrent_kernel": (H, 3 * H), "bias": self._bias_shape()})
 
     def forward(
         self, x: np.ndarray, state0: np.ndarray | None = None, mask: np.ndarray | None = None
@@ -170,7 +162,7 @@ class GRU:
             fresh_h[:, t] = h_new
             h = h_new if mask is None else np.where(mask[:, t, None], h_new, h)
         outputs = masked_outputs(fresh_h, mask, self.zero_output_for_mask)
-        return outputs, h, GRUCache(x=x, mask=mask, **arrays)
+        return outputs, h, GRUCache(x=x, mask=mask, **arrays, reset_after=self.reset_after)
 
     def backward(self, d_outputs: np.ndarray, cache: GRUCache, d_final_state: np.ndarray | None = None) -> Gradients:
         """Backpropagation through time.
@@ -179,6 +171,7 @@ class GRU:
         ``(B, H)``. Returns the gradients of ``kernel``, ``recurrent_kernel``, ``bias``, of ``x``
         ``(B, T, D)`` and of ``h0`` ``(B, H)``.
         """
+        check_cache(cache, GRUCache, "GRU", reset_after=self.reset_after)
         B, T, H = cache.z.shape
         d_out = validate_d_outputs(d_outputs, (B, T, H), self.dtype)
         d_fresh = masked_output_grads(d_out, cache.mask, self.zero_output_for_mask)

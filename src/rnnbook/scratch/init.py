@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_generator
+
 __all__ = ["glorot_uniform", "orthogonal"]
 
 
@@ -20,12 +22,6 @@ def _check_shape(shape: tuple[int, int]) -> tuple[int, int]:
     return int(shape[0]), int(shape[1])
 
 
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    return rng
-
-
 def glorot_uniform(rng: np.random.Generator, shape: tuple[int, int], dtype: type = np.float64) -> np.ndarray:
     """Keras' default ``kernel`` initialiser: :math:`U(-a, a)` with :math:`a = \\sqrt{6/(n_{in}+n_{out})}`.
 
@@ -33,7 +29,7 @@ def glorot_uniform(rng: np.random.Generator, shape: tuple[int, int], dtype: type
     """
     rows, cols = _check_shape(shape)
     limit = np.sqrt(6.0 / (rows + cols))
-    return _check_rng(rng).uniform(-limit, limit, size=(rows, cols)).astype(dtype)
+    return check_generator("rng", rng).uniform(-limit, limit, size=(rows, cols)).astype(dtype)
 
 
 def orthogonal(rng: np.random.Generator, shape: tuple[int, int], dtype: type = np.float64, gain: float = 1.0) -> np.ndarray:
@@ -44,7 +40,7 @@ def orthogonal(rng: np.random.Generator, shape: tuple[int, int], dtype: type = n
     ``(H, H)`` block is a random rotation up to the split.
     """
     rows, cols = _check_shape(shape)
-    a = _check_rng(rng).standard_normal((max(rows, cols), min(rows, cols)))
+    a = check_generator("rng", rng).standard_normal((max(rows, cols), min(rows, cols)))
     q, r = np.linalg.qr(a)
     q = q * np.sign(np.diag(r))
     if rows < cols:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import as_float_array, check_finite, check_rank, check_shape
+from ..checks import as_float_array, check_finite, check_int, check_mask, check_rank, check_shape
 from ..numerics import log_softmax
+from .base import Gradients, check_sizes
 from .init import glorot_uniform
-from .rnn import _check_mask
 
 __all__ = ["Dense", "Embedding", "softmax_cross_entropy"]
 
@@ -20,9 +20,7 @@ class Dense:
     """
 
     def __init__(self, input_dim: int, units: int, *, rng: np.random.Generator, dtype: type = np.float64) -> None:
-        if input_dim < 1 or units < 1:
-            raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}.")
-        self.input_dim, self.units = int(input_dim), int(units)
+        self.input_dim, self.units = check_sizes(input_dim, units)
         self.params: dict[str, np.ndarray] = {
             "kernel": glorot_uniform(rng, (input_dim, units), dtype),
             "bias": np.zeros(units, dtype=dtype),
@@ -36,14 +34,18 @@ class Dense:
         check_finite("x", x)
         return x @ self.params["kernel"] + self.params["bias"], x
 
-    def backward(self, d_y: np.ndarray, cache: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """``d_y`` ``(B, T, K)`` → (parameter gradients, ``d_x`` ``(B, T, D)``)."""
+    def backward(self, d_y: np.ndarray, cache: np.ndarray) -> Gradients:
+        """``d_y`` ``(B, T, K)`` → :class:`~.base.Gradients` with ``params`` (``kernel``, ``bias``)
+        and ``x`` ``(B, T, D)``."""
+        if not isinstance(cache, np.ndarray) or cache.ndim != 3:
+            raise TypeError(f"cache must be the (B, T, D) array returned by Dense.forward, got {type(cache).__name__}.")
         x = cache
         d_y = as_float_array("d_y", d_y)
         check_shape("d_y", d_y, (*x.shape[:2], self.units), f"(B, T, K={self.units})")
+        check_finite("d_y", d_y)
         d_y2 = d_y.reshape(-1, self.units)  # (B·T, K)
         grads = {"kernel": x.reshape(-1, self.input_dim).T @ d_y2, "bias": d_y2.sum(axis=0)}
-        return grads, d_y @ self.params["kernel"].T
+        return Gradients(params=grads, x=d_y @ self.params["kernel"].T)
 
 
 class Embedding:
@@ -53,9 +55,7 @@ class Embedding:
     """
 
     def __init__(self, vocab_size: int, dim: int, *, rng: np.random.Generator, dtype: type = np.float64) -> None:
-        if vocab_size < 1 or dim < 1:
-            raise ValueError(f"vocab_size and dim must be positive, got {vocab_size} and {dim}.")
-        self.vocab_size, self.dim = int(vocab_size), int(dim)
+        self.vocab_size, self.dim = check_int("vocab_size", vocab_size, 1), check_int("dim", dim, 1)
         self.params: dict[str, np.ndarray] = {"embeddings": rng.uniform(-0.05, 0.05, (vocab_size, dim)).astype(dtype)}
 
     def forward(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,19 +63,26 @@ class Embedding:
         ids = check_ids("ids", ids, self.vocab_size)
         return self.params["embeddings"][ids], ids
 
-    def backward(self, d_out: np.ndarray, cache: np.ndarray) -> dict[str, np.ndarray]:
-        """``d_out`` ``(B, T, E)`` → ``{"embeddings": (V, E)}``; repeated ids accumulate (``np.add.at``)."""
-        ids = cache
+    def backward(self, d_out: np.ndarray, cache: np.ndarray) -> Gradients:
+        """``d_out`` ``(B, T, E)`` → :class:`~.base.Gradients` with ``params["embeddings"]`` ``(V, E)``
+        (repeated ids accumulate, ``np.add.at``) and ``x=None`` (integer ids have no gradient)."""
+        ids = check_ids("cache", cache, self.vocab_size)
         d_out = as_float_array("d_out", d_out)
         check_shape("d_out", d_out, (*ids.shape, self.dim), f"(B, T, E={self.dim})")
+        check_finite("d_out", d_out)
         grad = np.zeros_like(self.params["embeddings"])
         np.add.at(grad, ids.reshape(-1), d_out.reshape(-1, self.dim))
-        return {"embeddings": grad}
+        return Gradients(params={"embeddings": grad})
 
 
 def check_ids(name: str, ids: np.ndarray, vocab_size: int) -> np.ndarray:
     """``ids`` as an ``int64`` ``(B, T)`` array after checking its rank, dtype and range ``[0, V)``."""
-    arr = np.asarray(ids)
+    if ids is None:
+        raise TypeError(f"{name} must be a (B, T) array of integer ids, got None.")
+    try:
+        arr = np.asarray(ids)
+    except ValueError:
+        raise ValueError(f"{name} must be a rectangular (B, T) array of integer ids, not a ragged list.") from None
     check_rank(name, arr, 2, "(B, T)")
     if not np.issubdtype(arr.dtype, np.integer):
         raise ValueError(f"{name} must hold integer ids, shape (B, T), got dtype {arr.dtype}.")
@@ -112,7 +119,7 @@ def softmax_cross_entropy(
     check_finite("logits", logits)
     targets = check_ids("targets", targets, K)
     check_shape("targets", targets, (B, T), f"(B={B}, T={T})")
-    weight = np.ones((B, T), dtype=logits.dtype) if mask is None else _check_mask(mask, B, T).astype(logits.dtype)
+    weight = np.ones((B, T), dtype=logits.dtype) if mask is None else check_mask("mask", mask, B, T).astype(logits.dtype)
     n = weight.sum()
     if n == 0:
         raise ValueError("mask selects no step: the mean cross-entropy is undefined.")

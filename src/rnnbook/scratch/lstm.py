@@ -16,14 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._gated import (
-    masked_output_grads,
-    masked_outputs,
-    validate_d_outputs,
-    validate_inputs,
-    validate_state,
-)
-from .base import Gradients
+from .base import Gradients, check_cache, check_param_shapes, check_sizes, masked_output_grads, masked_outputs
+from .base import validate_d_outputs, validate_inputs, validate_state
 from .init import glorot_uniform, orthogonal
 from ..numerics import sigmoid
 
@@ -97,10 +91,9 @@ class LSTM:
         unit_forget_bias: bool = True,
         zero_output_for_mask: bool = False,
     ) -> None:
-        if input_dim < 1 or units < 1:
-            raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}")
-        self.input_dim, self.units, self.dtype = int(input_dim), int(units), np.dtype(dtype)
-        self.zero_output_for_mask = zero_output_for_mask
+        self.input_dim, self.units = check_sizes(input_dim, units)
+        self.dtype = np.dtype(dtype)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         H = self.units
         bias = np.zeros(4 * H, dtype=self.dtype)
         if unit_forget_bias:
@@ -113,9 +106,7 @@ class LSTM:
 
     def _check_params(self) -> None:
         D, H = self.input_dim, self.units
-        for name, shape in (("kernel", (D, 4 * H)), ("recurrent_kernel", (H, 4 * H)), ("bias", (4 * H,))):
-            if self.params[name].shape != shape:
-                raise ValueError(f"params[{name!r}] must have shape {shape}, got {self.params[name].shape}.")
+        check_param_shapes(self.params, {"kernel": (D, 4 * H), "recurrent_kernel": (H, 4 * H), "bias": (4 * H,)})
 
     def forward(
         self,
@@ -172,6 +163,7 @@ class LSTM:
         ``(∂loss/∂h_T, ∂loss/∂c_T)``. Returns the gradients of ``kernel``, ``recurrent_kernel``,
         ``bias``, of ``x`` ``(B, T, D)`` and of ``(h0, c0)``.
         """
+        check_cache(cache, LSTMCache, "LSTM")
         B, T, H = cache.i.shape
         d_out = validate_d_outputs(d_outputs, (B, T, H), self.dtype)
         d_fresh = masked_output_grads(d_out, cache.mask, self.zero_output_for_mask)

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Gradients
+from ..checks import as_float_array, check_finite, check_mask, check_rank, check_shape
+from .base import Gradients, check_cache, check_sizes, masked_output_grads, masked_outputs
+from .base import validate_d_outputs, validate_inputs, validate_state
 from .init import glorot_uniform, orthogonal
-from ..checks import as_float_array, check_finite, check_rank, check_shape
 
-__all__ = ["SimpleRNN", "SimpleRNNCache", "simple_rnn_forward"]
+__all__ = ["SimpleRNN", "SimpleRNNCache", "simple_rnn_forward", "simple_rnn_steps"]
 
 
 def simple_rnn_forward(
@@ -57,7 +58,17 @@ def simple_rnn_forward(
     check_shape("h0", h, (B, H), "(B, H)")
     for name, arr in (("x", x), ("W_xh", W_xh), ("W_hh", W_hh), ("b", b), ("h0", h)):
         check_finite(name, arr)
-    keep = None if mask is None else _check_mask(mask, B, T)[:, :, None]  # (B, T, 1)
+    keep = None if mask is None else check_mask("mask", mask, B, T)[:, :, None]  # (B, T, 1)
+    return simple_rnn_steps(x, W_xh, W_hh, b, h, keep)
+
+
+def simple_rnn_steps(
+    x: np.ndarray, W_xh: np.ndarray, W_hh: np.ndarray, b: np.ndarray, h: np.ndarray, keep: np.ndarray | None
+) -> np.ndarray:
+    """The recurrence :math:`h_t = \\tanh(W_{xh} x_t + W_{hh} h_{t-1} + b)` on checked arrays (see
+    :func:`simple_rnn_forward`, which validates them): ``x`` ``(B, T, D)``, ``h`` the initial state
+    ``(B, H)``, ``keep`` ``(B, T, 1)`` booleans or ``None``. Returns ``(B, T, H)``."""
+    T = x.shape[1]
 
     # The input projections of every step at once, stored time-major (T, B, H) so that each step
     # reads and writes one contiguous block.
@@ -68,17 +79,6 @@ def simple_rnn_forward(
         h = h_new if keep is None else np.where(keep[:, t], h_new, h)
         hs[t] = h
     return np.swapaxes(hs, 0, 1)  # (B, T, H)
-
-
-def _check_mask(mask: np.ndarray, B: int, T: int) -> np.ndarray:
-    """``mask`` as a boolean ``(B, T)`` array; 0/1 integers and booleans are accepted."""
-    m = np.asarray(mask)
-    check_shape("mask", m, (B, T), "(B, T)")
-    if m.dtype != np.bool_:
-        if not np.all((m == 0) | (m == 1)):
-            raise ValueError("mask must hold booleans or 0/1 values, shape (B, T).")
-        m = m.astype(bool)
-    return m
 
 
 @dataclass
@@ -101,13 +101,23 @@ class SimpleRNN:
     Parameters live in ``self.params`` with Keras' names and layout: ``kernel`` ``(D, H)``,
     ``recurrent_kernel`` ``(H, H)``, ``bias`` ``(H,)``; they can be copied into
     ``keras.layers.SimpleRNN`` one-to-one. Initialisation follows Keras: Glorot-uniform kernel,
-    orthogonal recurrent kernel, zero bias.
+    orthogonal recurrent kernel, zero bias. Inputs and states are converted to ``dtype``.
+    ``zero_output_for_mask``: output zeros at padded steps instead of repeating the previous output
+    (Keras' argument of the same name; the default ``False`` is Keras' default).
     """
 
-    def __init__(self, input_dim: int, units: int, *, rng: np.random.Generator, dtype: type = np.float64) -> None:
-        if input_dim < 1 or units < 1:
-            raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}.")
-        self.input_dim, self.units, self.dtype = int(input_dim), int(units), np.dtype(dtype)
+    def __init__(
+        self,
+        input_dim: int,
+        units: int,
+        *,
+        rng: np.random.Generator,
+        dtype: type = np.float64,
+        zero_output_for_mask: bool = False,
+    ) -> None:
+        self.input_dim, self.units = check_sizes(input_dim, units)
+        self.dtype = np.dtype(dtype)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         self.params: dict[str, np.ndarray] = {
             "kernel": glorot_uniform(rng, (input_dim, units), self.dtype),
             "recurrent_kernel": orthogonal(rng, (units, units), self.dtype),
@@ -123,19 +133,16 @@ class SimpleRNN:
     ) -> tuple[np.ndarray, np.ndarray, SimpleRNNCache]:
         """Run the layer over ``x`` ``(B, T, D)``.
 
-        Returns ``outputs`` ``(B, T, H)`` (zeros at padded steps), ``final_state`` ``(B, H)`` (the
-        state after the last real step of each sequence) and the cache for :meth:`backward`.
+        Returns ``outputs`` ``(B, T, H)`` (at padded steps the previous output, or zeros with
+        ``zero_output_for_mask``), ``final_state`` ``(B, H)`` (the state after the last real step of
+        each sequence) and the cache for :meth:`backward`.
         """
-        x = as_float_array("x", x)
-        check_rank("x", x, 3, "(B, T, D)")
-        check_shape("x", x, (None, None, self.input_dim), f"(B, T, D={self.input_dim})")
+        x, m = validate_inputs(x, mask, self.input_dim, self.dtype)
         B, T, _ = x.shape
-        h0 = self.initial_state(B) if state0 is None else as_float_array("state0", state0)
-        check_shape("state0", h0, (B, self.units), f"(B={B}, H={self.units})")
-        m = None if mask is None else _check_mask(mask, B, T)
+        h0 = validate_state("state0", state0, B, self.units, self.dtype)
         p = self.params
         states = simple_rnn_forward(x, p["kernel"], p["recurrent_kernel"], p["bias"], h0, mask=m)
-        outputs = states if m is None else states * m[:, :, None]
+        outputs = masked_outputs(states, m, self.zero_output_for_mask)
         final = states[:, -1] if T else h0
         return outputs, final, SimpleRNNCache(x, h0, states, m)
 
@@ -154,15 +161,13 @@ class SimpleRNN:
 
         ``d_outputs`` ``(B, T, H)``; ``d_final_state`` ``(B, H)`` or ``None``.
         """
+        check_cache(cache, SimpleRNNCache, "SimpleRNN")
         x, h0, states, m = cache.x, cache.h0, cache.states, cache.mask
         B, T, H = states.shape
-        d_outputs = as_float_array("d_outputs", d_outputs)
-        check_shape("d_outputs", d_outputs, (B, T, H), f"(B={B}, T={T}, H={H})")
-        carry = np.zeros((B, H), dtype=states.dtype)
-        if d_final_state is not None:
-            d_final_state = as_float_array("d_final_state", d_final_state)
-            check_shape("d_final_state", d_final_state, (B, H), f"(B={B}, H={H})")
-            carry = carry + d_final_state
+        d_outputs = validate_d_outputs(d_outputs, (B, T, H), self.dtype)
+        # ∂L/∂(each real step's new state): a repeated output sends its gradient to the step it repeats.
+        d_outputs = masked_output_grads(d_outputs, m, self.zero_output_for_mask)
+        carry = validate_state("d_final_state", d_final_state, B, H, self.dtype)
         keep = None if m is None else np.swapaxes(m, 0, 1)[:, :, None].astype(states.dtype)  # (T, B, 1)
         W_hh_T = self.params["recurrent_kernel"].T
         S = np.ascontiguousarray(np.swapaxes(states, 0, 1))  # time-major (T, B, H), contiguous per step

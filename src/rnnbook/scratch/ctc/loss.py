@@ -1,4 +1,4 @@
-"""Connectionist temporal classification (CTC) in NumPy: loss, gradient and decoders.
+"""Connectionist temporal classification (CTC) in NumPy: the loss and its gradient.
 
 CTC (Graves et al., 2006) scores a label sequence :math:`\\mathbf{l}` of length :math:`L` given
 per-frame class scores over :math:`T` frames by summing the probabilities of every frame-level
@@ -27,13 +27,12 @@ Conventions
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from ..checks import as_float_array, check_finite, check_rank
-from ..numerics import log_softmax, logsumexp
+from ...checks import as_float_array, check_finite, check_int, check_rank
+from ...numerics import log_softmax, logsumexp
 
 __all__ = [
     "ctc_collapse",
@@ -42,9 +41,6 @@ __all__ = [
     "ctc_loss_and_grad",
     "ctc_brute_force_loss",
     "ctc_labelling_log_probs",
-    "ctc_greedy_decode",
-    "ctc_prefix_beam_search",
-    "edit_distance",
 ]
 
 _NEG_INF = -np.inf
@@ -58,7 +54,10 @@ def ctc_collapse(path: Sequence[int] | np.ndarray, blank: int = 0) -> list[int]:
     """
     out: list[int] = []
     prev = None
-    for k in np.asarray(path).reshape(-1).tolist():
+    p = np.asarray(path)
+    if p.ndim != 1 or not (np.issubdtype(p.dtype, np.integer) or p.size == 0):
+        raise ValueError(f"path must be a 1-D sequence of integer class ids (one alignment), got shape {p.shape} {p.dtype}.")
+    for k in p.tolist():
         if k != prev and k != blank:
             out.append(int(k))
         prev = k
@@ -67,11 +66,14 @@ def ctc_collapse(path: Sequence[int] | np.ndarray, blank: int = 0) -> list[int]:
 
 def ctc_min_input_length(label: Sequence[int] | np.ndarray) -> int:
     """Fewest frames that can emit ``label``: :math:`L` plus one blank per pair of equal neighbours."""
-    lab = np.asarray(label).reshape(-1)
+    lab = np.asarray(label)
+    if lab.ndim != 1:
+        raise ValueError(f"label must be a 1-D sequence of class ids, got shape {lab.shape}.")
     return int(lab.size + np.count_nonzero(lab[1:] == lab[:-1]))
 
 
 def _resolve_blank(blank: int, K: int) -> int:
+    check_int("blank", blank)
     if not -K <= blank < K:
         raise ValueError(f"blank must lie in [-{K}, {K}) for K = {K} classes, got {blank}.")
     return blank % K
@@ -179,26 +181,8 @@ def ctc_loss(
     blank: int = 0,
     impossible: str = "inf",
 ) -> np.ndarray:
-    """Per-example CTC negative log-likelihood :math:`-\\log p(\\mathbf{l} \\mid \\mathbf{x})`.
-
-    Parameters
-    ----------
-    logits:
-        Unnormalised scores, shape ``(B, T, K)`` (``K`` includes the blank).
-    labels:
-        Integer labels, shape ``(B, L_max)``, padded; values in ``[0, K)`` other than ``blank``.
-    input_lengths, label_lengths:
-        Integer arrays of shape ``(B,)``: valid frames (``1..T``) and valid labels (``0..L_max``).
-    blank:
-        Index of the blank class (default 0; ``-1`` for the last class).
-    impossible:
-        ``"inf"`` (default): an example with ``input_lengths[b] < ctc_min_input_length(label)`` gets
-        loss ``+inf``; ``"raise"``: raise ``ValueError`` naming the example.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(B,)``, float64.
+    """Per-example CTC negative log-likelihood :math:`-\\log p(\\mathbf{l} \\mid \\mathbf{x})`, shape ``(B,)``
+    float64: :func:`ctc_loss_and_grad` without the gradient (same arguments).
     """
     return ctc_loss_and_grad(logits, labels, input_lengths, label_lengths, blank, impossible, grad=False)[0]
 
@@ -296,133 +280,3 @@ def _single_logp(logits: np.ndarray, max_paths: int) -> np.ndarray:
     if K**T > max_paths:
         raise ValueError(f"{K}**{T} = {K**T} paths is more than max_paths = {max_paths}; use a tiny (T, K).")
     return log_softmax(x.astype(np.float64), axis=-1)
-
-
-def ctc_greedy_decode(logits: np.ndarray, input_lengths: np.ndarray | None = None, blank: int = 0) -> list[list[int]]:
-    """Best-path decoding: the most probable class at every frame, collapsed by :func:`ctc_collapse`.
-
-    ``logits`` (or log-probabilities; argmax is the same) has shape ``(B, T, K)``; ``input_lengths``
-    (``(B,)``, default all ``T``) limits the frames read. Returns one label list per example.
-    Note that the best *path* need not collapse to the most probable *labelling*; see
-    :func:`ctc_prefix_beam_search`.
-    """
-    x = as_float_array("logits", logits)
-    check_rank("logits", x, 3, "(B, T, K)")
-    B, T, K = x.shape
-    blank = _resolve_blank(blank, K)
-    tl = np.full(B, T) if input_lengths is None else np.asarray(input_lengths)
-    if tl.shape != (B,) or np.any(tl < 0) or np.any(tl > T):
-        raise ValueError(f"input_lengths must have shape ({B},) with values in [0, {T}], got {tl}.")
-    best = np.argmax(x, axis=-1)  # (B, T)
-    return [ctc_collapse(best[b, : tl[b]], blank) for b in range(B)]
-
-
-def _lse(a: float, b: float) -> float:
-    if a == -math.inf:
-        return b
-    if b == -math.inf:
-        return a
-    m = a if a > b else b
-    return m + math.log1p(math.exp(-abs(a - b)))
-
-
-def ctc_prefix_beam_search(
-    logits: np.ndarray,
-    input_lengths: np.ndarray | None = None,
-    beam_width: int = 8,
-    blank: int = 0,
-    prune: float | None = None,
-) -> list[list[tuple[list[int], float]]]:
-    """CTC prefix beam search (Hannun et al., 2014), without a language model.
-
-    Each hypothesis is a collapsed *prefix* :math:`\\ell` carrying two log-probabilities, of all
-    paths so far that map to :math:`\\ell` and end in a blank (:math:`p_b`) or in the prefix's last
-    symbol (:math:`p_{nb}`). Extending by symbol :math:`c` at frame :math:`t`:
-
-    - blank: :math:`p_b(\\ell) \\mathrel{+}= (p_b + p_{nb})(\\ell)\\, y_t(\\varnothing)`;
-    - :math:`c` equal to the last symbol: :math:`p_{nb}(\\ell) \\mathrel{+}= p_{nb}(\\ell)\\, y_t(c)` (a
-      repeat that merges) and :math:`p_{nb}(\\ell c) \\mathrel{+}= p_b(\\ell)\\, y_t(c)` (a new symbol
-      after a blank);
-    - any other :math:`c`: :math:`p_{nb}(\\ell c) \\mathrel{+}= (p_b + p_{nb})(\\ell)\\, y_t(c)`.
-
-    After each frame the ``beam_width`` prefixes with the largest :math:`p_b + p_{nb}` are kept.
-    Unlike best-path decoding this sums over alignments, so with a wide enough beam it returns the
-    most probable labelling.
-
-    Parameters
-    ----------
-    logits:
-        Shape ``(B, T, K)``; log-softmax is applied inside (so log-probabilities work as well).
-    input_lengths:
-        Shape ``(B,)``; default all ``T``.
-    beam_width:
-        Prefixes kept per frame (>= 1).
-    blank:
-        Index of the blank class.
-    prune:
-        Optional log-probability threshold: symbols with :math:`\\log y_t(c) <` ``prune`` are not
-        tried at frame ``t`` (Hannun et al.'s pruning; speeds up large alphabets).
-
-    Returns
-    -------
-    list
-        For each example, up to ``beam_width`` pairs ``(labels, log_prob)`` sorted best first;
-        ``log_prob`` is the prefix's total :math:`\\log (p_b + p_{nb})`.
-    """
-    x = as_float_array("logits", logits)
-    check_rank("logits", x, 3, "(B, T, K)")
-    check_finite("logits", x)
-    B, T, K = x.shape
-    blank = _resolve_blank(blank, K)
-    if beam_width < 1:
-        raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
-    tl = np.full(B, T) if input_lengths is None else np.asarray(input_lengths)
-    if tl.shape != (B,) or np.any(tl < 0) or np.any(tl > T):
-        raise ValueError(f"input_lengths must have shape ({B},) with values in [0, {T}], got {tl}.")
-    logp_all = log_softmax(x.astype(np.float64), axis=-1)
-    results = []
-    ninf = -math.inf
-    for b in range(B):
-        beams: dict[tuple[int, ...], tuple[float, float]] = {(): (0.0, ninf)}
-        for t in range(int(tl[b])):
-            lp = logp_all[b, t].tolist()
-            symbols = [c for c in range(K) if c != blank and (prune is None or lp[c] >= prune)]
-            nxt: dict[tuple[int, ...], list[float]] = {}
-
-            def add(key: tuple[int, ...], pb: float, pnb: float) -> None:
-                if pb == ninf and pnb == ninf:
-                    return  # zero probability (e.g. a repeat with no blank before it yet)
-                cur = nxt.get(key)
-                if cur is None:
-                    nxt[key] = [pb, pnb]
-                else:
-                    cur[0] = _lse(cur[0], pb)
-                    cur[1] = _lse(cur[1], pnb)
-
-            for prefix, (pb, pnb) in beams.items():
-                total = _lse(pb, pnb)
-                add(prefix, total + lp[blank], ninf)
-                last = prefix[-1] if prefix else None
-                for c in symbols:
-                    if c == last:
-                        add(prefix, ninf, pnb + lp[c])
-                        add(prefix + (c,), ninf, pb + lp[c])
-                    else:
-                        add(prefix + (c,), ninf, total + lp[c])
-            ranked = sorted(nxt.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]), reverse=True)
-            beams = {k: (v[0], v[1]) for k, v in ranked[:beam_width]}
-        final = sorted(((list(k), _lse(*v)) for k, v in beams.items()), key=lambda kv: kv[1], reverse=True)
-        results.append(final)
-    return results
-
-
-def edit_distance(ref: Sequence[int], hyp: Sequence[int]) -> int:
-    """Levenshtein distance (substitutions + insertions + deletions) between two sequences."""
-    ref, hyp = list(ref), list(hyp)
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]

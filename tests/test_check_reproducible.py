@@ -1,0 +1,42 @@
+"""scripts/check_reproducible.py compares what nbval compares and reports each difference."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import check_reproducible as cr  # noqa: E402  (scripts/ is not a package)
+
+
+def notebook(outputs: list[list[dict]], sources: list[str]) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    for src, outs in zip(sources, outputs):
+        cell = nbformat.v4.new_code_cell(src)
+        cell.outputs = [nbformat.from_dict(o) for o in outs]
+        nb.cells.append(cell)
+    return nb
+
+
+def stream(text: str) -> dict:
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+def result(text: str, n: int) -> dict:
+    return {"output_type": "execute_result", "execution_count": n, "metadata": {}, "data": {"text/plain": text, "image/png": str(n)}}
+
+
+def test_compare_reports_only_compared_differences() -> None:
+    sources = ["print(1)", "# NBVAL_IGNORE_OUTPUT\nprint(2)", "x", "print(3)"]
+    a = notebook([[stream("a\nb\n")], [stream("t=1\n")], [result("1", 1)], [stream("same\n")]], sources)
+    b = notebook([[stream("a\n"), stream("c\n")], [stream("t=2\n")], [result("1", 7)], [stream("same\n")]], sources)
+    diffs = cr.compare(Path("nb.ipynb"), a, b)
+    assert diffs == ["nb.ipynb cell 0: stdout differs, line 2: 'b' != 'c'"]  # ignored cell, counts, images skipped
+    assert cr.compared_cells(a) == [0, 2, 3]
+    c = notebook([[stream("a\nb\n")], [], [], []], sources)
+    assert cr.compare(Path("nb.ipynb"), a, c) == [
+        "nb.ipynb cell 2: output 'text/plain' only in run 1",
+        "nb.ipynb cell 3: output 'stdout' only in run 1",
+    ]

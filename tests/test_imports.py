@@ -4,8 +4,8 @@ down the layers below, there are no cycles, and no function imports ``rnnbook`` 
 Layers, lowest first (a module may import its own layer and the layers below it, never above):
 
 0. ``rnnbook.checks``, ``rnnbook.numerics``: input validation and stable numerics.
-1. ``rnnbook.sampling``, ``rnnbook.decoding``, ``rnnbook.metrics``: model-free numerics on logits
-   and sequences.
+1. ``rnnbook.sampling``, ``rnnbook.decoding``, ``rnnbook.metrics``, ``rnnbook.scan``: model-free
+   numerics on logits and sequences.
 2. ``rnnbook.scratch`` and its modules: the from-scratch layers.
 3. everything else (``data``, ``audio``, ``timeseries``, ``forecasting``, ``plot``, ``utils``,
    ``testing`` and any new module).
@@ -23,6 +23,7 @@ LEVELS = {
     "rnnbook.sampling": 1,
     "rnnbook.decoding": 1,
     "rnnbook.metrics": 1,
+    "rnnbook.scan": 1,
     "rnnbook.scratch": 2,
 }
 TOP = 3

@@ -85,3 +85,54 @@ def test_seed_must_be_an_int() -> None:
             make_connected_digits([], 3, seed=bad)
     with pytest.raises(ValueError, match="seed must be an integer >= 0"):
         make_connected_digits([], 3, seed=-1)
+
+
+def test_default_join_is_unchanged_by_the_new_options() -> None:
+    pool = _toy_pool()
+    a = make_connected_digits(pool, 30, seed=3)
+    b = make_connected_digits(pool, 30, seed=3, overlap_ms=None, snr_db=None)
+    assert all(np.array_equal(x.audio, y.audio) and np.array_equal(x.gaps, y.gaps) for x, y in zip(a, b))
+
+
+def test_crossfade_overlaps_and_gains_sum_to_one() -> None:
+    pool = _toy_pool()  # constant parts of length 40..49: overlaps capped at 20 samples
+    utts = make_connected_digits(pool, 200, seed=4, overlap_ms=(1.0, 2.0))  # 8..16 samples
+    overlaps = np.concatenate([-u.gaps for u in utts])
+    assert overlaps.min() == 8 and overlaps.max() == 16
+    for u in utts:
+        sizes = [pool[i].audio.size for i in u.sources]
+        assert u.audio.size == sum(sizes) + u.gaps.sum()
+        start = 0
+        for k, i in enumerate(u.sources):
+            part = pool[i].audio
+            m_in = -u.gaps[k - 1] if k else 0
+            m_out = -u.gaps[k] if k < len(u.sources) - 1 else 0
+            # outside the overlaps, the part is copied unchanged
+            np.testing.assert_array_equal(u.audio[start + m_in : start + part.size - m_out], part[m_in : part.size - m_out])
+            if m_out:  # inside: a weighted mean of two constants stays between them
+                nxt = pool[u.sources[k + 1]].audio[0]
+                seg = u.audio[start + part.size - m_out : start + part.size].astype(int)
+                assert np.all(seg >= min(part[0], nxt) - 1) and np.all(seg <= max(part[0], nxt) + 1)
+                assert np.all(np.diff(seg) * np.sign(int(nxt) - int(part[0])) >= 0)  # monotone fade
+            start += part.size - m_out
+
+
+def test_noise_at_the_stated_snr() -> None:
+    pool = [Recording((1000 * np.sin(np.arange(4000) / 7 + d)).astype(np.int16), d, "ann", i)
+            for d in range(10) for i in range(5)]
+    clean = make_connected_digits(pool, 20, seed=5, overlap_ms=(10.0, 20.0))
+    noisy = make_connected_digits(pool, 20, seed=5, overlap_ms=(10.0, 20.0), snr_db=10.0)
+    for c, n in zip(clean, noisy):
+        assert c.sources == n.sources and np.array_equal(c.gaps, n.gaps)
+        x, e = c.audio.astype(float), n.audio.astype(float) - c.audio.astype(float)
+        snr = 10 * np.log10(np.mean(x**2) / np.mean(e**2))
+        assert abs(snr - 10.0) < 0.5
+        assert np.count_nonzero(n.audio == 0) < 0.01 * n.audio.size  # no digital silence left
+
+
+def test_bad_new_arguments_raise() -> None:
+    pool = _toy_pool()
+    with pytest.raises(ValueError, match="overlap_ms"):
+        make_connected_digits(pool, 3, seed=0, overlap_ms=(5.0, 1.0))
+    with pytest.raises(ValueError, match="snr_db"):
+        make_connected_digits(pool, 3, seed=0, snr_db=float("nan"))

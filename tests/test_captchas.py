@@ -116,3 +116,17 @@ def test_mild_style_differs_and_is_reproducible() -> None:
     assert not np.array_equal(a.images, c.images)
     with pytest.raises(ValueError, match="style must be one of"):
         make_captcha_dataset(2, seed=0, style="wavy")
+
+
+def test_captcha_style_settings_read_from_the_renderer():
+    from captcha.image import ImageCaptcha
+
+    from rnnbook.data.captchas import captcha_style_settings
+
+    mild = captcha_style_settings("mild")
+    package = captcha_style_settings("package")
+    assert package["rotate"] == tuple(ImageCaptcha.character_rotate)
+    assert max(map(abs, mild["rotate"])) < max(map(abs, package["rotate"]))
+    assert mild["rotate"] == (-12, 12)
+    with pytest.raises(ValueError, match="style"):
+        captcha_style_settings("wild")

@@ -249,3 +249,20 @@ def make_captcha_splits(
         used.update(ds.labels)
         out[name] = ds
     return out
+
+
+def captcha_style_settings(style: str) -> dict[str, tuple[float, float]]:
+    """The distortion ranges of a rendering style, read from the renderer class itself.
+
+    Returns ``{"rotate": (lo, hi), "warp_dx": (lo, hi), "warp_dy": (lo, hi)}``: the range of the
+    per-character rotation in degrees and of the horizontal and vertical warp as fractions of the
+    glyph size, exactly as the ``captcha`` package draws them for ``style``.
+    """
+    if style not in CAPTCHA_STYLES:
+        raise ValueError(f"style must be one of {CAPTCHA_STYLES}, got {style!r}")
+    cls = _captcha_class(style)
+    return {
+        "rotate": tuple(cls.character_rotate),
+        "warp_dx": tuple(cls.character_warp_dx),
+        "warp_dy": tuple(cls.character_warp_dy),
+    }

@@ -75,8 +75,10 @@ def test_multiword_split_and_empty_nodes_skipped() -> None:
         ("1\tHi\n\n", "CoNLL-U|10 tab-separated"),
         ("just some words\n\n", "CoNLL-U"),
         (
-            "1-3\tfoo\t_\t_\t_\t_\t_\t_\t_\t_\n1\tf\tf\tX\t_\t_\t0\troot\t_\t_\n"
-            "2\to\to\tX\t_\t_\t1\tdep\t_\t_\n\n",
+            (
+                "1-3\tfoo\t_\t_\t_\t_\t_\t_\t_\t_\n1\tf\tf\tX\t_\t_\t0\troot\t_\t_\n"
+                "2\to\to\tX\t_\t_\t1\tdep\t_\t_\n\n"
+            ),
             "outside the sentence",
         ),
     ],

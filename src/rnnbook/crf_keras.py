@@ -16,7 +16,7 @@ import tensorflow as tf
 
 from .scratch.crf import viterbi_decode
 
-__all__ = ["crf_log_partition_tf", "crf_sequence_score_tf", "crf_nll_tf", "CRF"]
+__all__ = ["CRF", "crf_log_partition_tf", "crf_nll_tf", "crf_sequence_score_tf"]
 
 
 def _check_tf(emissions: tf.Tensor, mask: tf.Tensor, tags: tf.Tensor | None = None) -> None:

@@ -20,11 +20,11 @@ from conllu.exceptions import ParseException
 from ._files import verified_path
 
 __all__ = [
-    "UPOS_TAGS",
     "UD_EWT_SPLITS",
+    "UPOS_TAGS",
     "TaggedSentence",
-    "parse_upos_conllu",
     "load_ud_english_ewt",
+    "parse_upos_conllu",
 ]
 
 #: The 17 universal part-of-speech tags, in the order of the UD documentation.

@@ -21,13 +21,13 @@ from ..checks import check_finite, check_rank, check_shape
 from ..numerics import logsumexp
 
 __all__ = [
-    "crf_sequence_score",
-    "crf_forward",
     "crf_backward",
+    "crf_forward",
     "crf_log_partition",
     "crf_marginals",
     "crf_nll",
     "crf_nll_and_grad",
+    "crf_sequence_score",
     "viterbi_decode",
 ]
 
@@ -107,7 +107,7 @@ def crf_backward(emissions, mask, transitions, start, end) -> np.ndarray:
     """Log backward variables ``beta[b, t, k]`` = log-sum of the scores of all continuations after
     tag ``k`` at step ``t``, end score included. Shape (B, T, K)."""
     e, m, A, _, sL = _check(emissions, mask, transitions, start, end)
-    B, T, K = e.shape
+    T = e.shape[1]
     beta = np.empty_like(e, dtype=np.result_type(e, A))
     beta[:, T - 1] = sL
     for t in range(T - 2, -1, -1):
@@ -169,7 +169,7 @@ def crf_nll_and_grad(
         ``"emissions"`` (B, T, K), ``"transitions"`` (K, K), ``"start"`` (K,), ``"end"`` (K,).
     """
     e, m, A, s0, sL, y = _check(emissions, mask, transitions, start, end, tags)
-    B, T, K = e.shape
+    B, _, K = e.shape
     loss = float(np.sum(crf_nll(e, y, m, A, s0, sL)))
     unary, pairwise = crf_marginals(e, m, A, s0, sL)
     onehot = np.eye(K)[y] * m[:, :, None]  # observed tags, (B, T, K)

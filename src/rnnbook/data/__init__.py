@@ -17,6 +17,7 @@ from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
+from .ud import UD_EWT_SPLITS, UPOS_TAGS, TaggedSentence, load_ud_english_ewt, parse_upos_conllu
 
 __all__ = [
     "ADDING_BASELINE_MSE",
@@ -29,13 +30,18 @@ __all__ = [
     "ConnectedUtterance",
     "DataFileMissingError",
     "Recording",
+    "TaggedSentence",
+    "UD_EWT_SPLITS",
+    "UPOS_TAGS",
     "adding_problem",
     "data_dir",
     "load_ett",
     "load_fsdd",
     "load_rt_polarity",
     "load_tinyshakespeare",
+    "load_ud_english_ewt",
     "make_connected_digits",
+    "parse_upos_conllu",
     "sha256sum",
     "verified_path",
 ]

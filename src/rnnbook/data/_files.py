@@ -35,6 +35,11 @@ CHECKSUMS: dict[str, dict[str, str]] = {
     "fsdd": {
         "recordings.zip": "e3a1f1fdb6ae6ca3df8939b4d0562dbeb4165e865ca246d6919a0c0d136b0e33",
     },
+    "ud-english-ewt": {
+        "en_ewt-ud-train.conllu.gz": "bd47e08c9e18ec12d319e84df2ccdb272ff6de1d0dba5761117d3caf8b358f7b",
+        "en_ewt-ud-dev.conllu.gz": "41086e3afc9ae572f899c9123f874d6d04a52e374a3d2ac7a6667ce48e3bf3e3",
+        "en_ewt-ud-test.conllu.gz": "29c151eee8846d3f3ef7806c126ecac9932af2317c008c6d6b076c5e14950dbe",
+    },
 }
 
 _ENV_VAR = "RNNBOOK_DATA_DIR"

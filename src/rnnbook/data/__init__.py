@@ -9,6 +9,7 @@ from .adding import ADDING_BASELINE_MSE, adding_problem
 from ._files import CHECKSUMS, ChecksumError, DataFileMissingError, data_dir, sha256sum, verified_path
 from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
+from .numbers import encode_number_pairs, make_number_words, number_to_words
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
 
@@ -25,11 +26,14 @@ __all__ = [
     "Recording",
     "adding_problem",
     "data_dir",
+    "encode_number_pairs",
     "load_ett",
     "load_fsdd",
     "load_rt_polarity",
     "load_tinyshakespeare",
     "make_connected_digits",
+    "make_number_words",
+    "number_to_words",
     "sha256sum",
     "verified_path",
 ]

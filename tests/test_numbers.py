@@ -9,6 +9,7 @@ from rnnbook.data.numbers import (
     SOURCE_VOCAB,
     TARGET_VOCAB,
     encode_number_pairs,
+    magnitude_labels,
     make_number_words,
     number_to_words,
 )
@@ -95,3 +96,13 @@ def test_bad_input():
         encode_number_pairs([("two", "two")])
     with pytest.raises(ValueError, match="non-empty"):
         encode_number_pairs([])
+
+
+def test_magnitude_labels():
+    assert magnitude_labels("three hundred forty two thousand five hundred") == [1, 1, 1, 1, 1, 0, 0]
+    assert magnitude_labels("one million one") == [2, 2, 0]
+    assert magnitude_labels("seven") == [0]
+    with pytest.raises(ValueError, match="number words"):
+        magnitude_labels("seven apples")
+    with pytest.raises(ValueError, match="number words"):
+        magnitude_labels("")

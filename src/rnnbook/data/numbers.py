@@ -17,10 +17,12 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "MAGNITUDES",
     "NUMBER_WORDS",
     "SOURCE_VOCAB",
     "TARGET_VOCAB",
     "encode_number_pairs",
+    "magnitude_labels",
     "make_number_words",
     "number_to_words",
 ]
@@ -139,3 +141,27 @@ def encode_number_pairs(pairs: list[tuple[str, str]]) -> tuple[np.ndarray, np.nd
         dec_in[i, : len(ids) + 1] = [t_index["<s>"], *ids]
         tgt[i, : len(ids) + 1] = [*ids, t_index["</s>"]]
     return src, dec_in, tgt
+
+
+#: Labels of :func:`magnitude_labels`.
+MAGNITUDES: tuple[str, ...] = ("units", "thousands", "millions")
+
+
+def magnitude_labels(words: str) -> list[int]:
+    """For each word of a number name, the group it belongs to: 0 units, 1 thousands, 2 millions.
+
+    ``"three hundred forty two thousand five hundred"`` → ``[1, 1, 1, 1, 1, 0, 0]``. The label of a
+    word depends on the words to its *right* (is a "thousand" still to come?), which makes this a
+    labelling task for a bidirectional RNN.
+    """
+    tokens = words.split() if isinstance(words, str) else None
+    if not tokens or any(w not in NUMBER_WORDS for w in tokens):
+        raise ValueError(f"words must be a non-empty string of number words, got {words!r}")
+    labels, group = [], 0
+    for w in reversed(tokens):
+        if w == "thousand":
+            group = 1
+        elif w == "million":
+            group = 2
+        labels.append(group)
+    return labels[::-1]

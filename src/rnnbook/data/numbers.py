@@ -2,7 +2,7 @@
 
 The source is an English number name, one token per word ("three hundred forty two thousand five
 hundred seventeen"), the target its digits ("342517"). Speech recognisers emit the first form and
-text needs the second; text-to-speech needs the reverse (Sproat & Jaitly 2016 train sequence-to-
+text needs the second; text-to-speech needs the reverse (Sproat & Jaitly 2017 train sequence-to-
 sequence RNNs on exactly such normalisations). For a recurrent encoder–decoder the task has the
 property that matters in chapter 7: the amount of information grows with the source length (up to
 nine digits for fifteen words), so a fixed-size summary vector has to hold more for longer inputs,

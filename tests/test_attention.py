@@ -154,7 +154,7 @@ def test_value_as_key_matches_keras_two_inputs():
 
 def test_bad_input():
     rng = np.random.default_rng(5)
-    q, v, k, qm, vm = _inputs(rng)
+    q, v, k, _, vm = _inputs(rng)
     with pytest.raises(ValueError, match="score_mode"):
         attention_forward(q, v, score_mode="general")
     with pytest.raises(ValueError, match="query must have rank 3"):

@@ -32,7 +32,7 @@ import numpy as np
 from ..checks import as_float_array, check_finite, check_rank, check_shape
 from ..numerics import softmax
 
-__all__ = ["AttentionCache", "SCORE_MODES", "attention_backward", "attention_forward"]
+__all__ = ["SCORE_MODES", "AttentionCache", "attention_backward", "attention_forward"]
 
 SCORE_MODES = ("dot", "additive", "concat")
 #: What Keras subtracts from the scores of padded value positions.

@@ -23,7 +23,7 @@ import numpy as np
 
 from .base import Gradients, RecurrentLayer, State
 
-__all__ = ["Bidirectional", "MERGE_MODES"]
+__all__ = ["MERGE_MODES", "Bidirectional"]
 
 MERGE_MODES = ("concat", "sum", "ave", "mul", None)
 

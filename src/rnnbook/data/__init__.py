@@ -15,6 +15,7 @@ from .adding import ADDING_BASELINE_MSE, adding_problem
 from ._files import CHECKSUMS, ChecksumError, DataFileMissingError, data_dir, sha256sum, verified_path
 from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
+from .numbers import encode_number_pairs, make_number_words, number_to_words
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
 from .ud import UD_EWT_SPLITS, UPOS_TAGS, TaggedSentence, load_ud_english_ewt, parse_upos_conllu
@@ -35,12 +36,15 @@ __all__ = [
     "UPOS_TAGS",
     "adding_problem",
     "data_dir",
+    "encode_number_pairs",
     "load_ett",
     "load_fsdd",
     "load_rt_polarity",
     "load_tinyshakespeare",
     "load_ud_english_ewt",
     "make_connected_digits",
+    "make_number_words",
+    "number_to_words",
     "parse_upos_conllu",
     "sha256sum",
     "verified_path",

@@ -11,12 +11,28 @@ gives the same data); ``rng``, a ``numpy.random.Generator``, when the caller dra
 from one stream (``adding_problem``: train, validation and test from one generator).
 """
 
+from ._files import (
+    CHECKSUMS,
+    ChecksumError,
+    DataFileMissingError,
+    data_dir,
+    sha256sum,
+    verified_path,
+)
 from .adding import ADDING_BASELINE_MSE, adding_problem
-from ._files import CHECKSUMS, ChecksumError, DataFileMissingError, data_dir, sha256sum, verified_path
 from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
 from .numbers import encode_number_pairs, make_number_words, number_to_words
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
+from .tatoeba import (
+    TATOEBA_PAIRS,
+    Vocab,
+    detokenize,
+    load_tatoeba,
+    normalize,
+    split_pairs,
+    tokenize,
+)
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
 from .ud import UD_EWT_SPLITS, UPOS_TAGS, TaggedSentence, load_ud_english_ewt, parse_upos_conllu
 
@@ -24,28 +40,35 @@ __all__ = [
     "ADDING_BASELINE_MSE",
     "CHECKSUMS",
     "CharVocab",
-    "ETT_COLUMNS",
-    "FSDD_SAMPLE_RATE",
-    "FSDD_SPEAKERS",
     "ChecksumError",
     "ConnectedUtterance",
     "DataFileMissingError",
+    "ETT_COLUMNS",
+    "FSDD_SAMPLE_RATE",
+    "FSDD_SPEAKERS",
     "Recording",
+    "TATOEBA_PAIRS",
     "TaggedSentence",
     "UD_EWT_SPLITS",
     "UPOS_TAGS",
+    "Vocab",
     "adding_problem",
     "data_dir",
+    "detokenize",
     "encode_number_pairs",
     "load_ett",
     "load_fsdd",
     "load_rt_polarity",
+    "load_tatoeba",
     "load_tinyshakespeare",
     "load_ud_english_ewt",
     "make_connected_digits",
     "make_number_words",
+    "normalize",
     "number_to_words",
     "parse_upos_conllu",
     "sha256sum",
+    "split_pairs",
+    "tokenize",
     "verified_path",
 ]

@@ -32,6 +32,10 @@ CHECKSUMS: dict[str, dict[str, str]] = {
         "rt-polarity.pos": "2da124ec187a9d5a29c9f04e91c540e02baed5af8868f550a26bd6fd4dbf8bf0",
         "rt-polarity.neg": "4ace77d558c3714723843f1d65b60c01e3417b208180f0728808d76ad0eeeaca",
     },
+    "tatoeba": {
+        "fra-eng-short.txt": "7b647cd8b728afdd88105a985f47c029985e4544e2b0ad08209da2ee6eee795d",
+        "cmn-eng-short.txt": "334a5b568d4af6fea4b16909a55b04c4c4809e7c3117b72080c09b9b1d20e6fd",
+    },
     "fsdd": {
         "recordings.zip": "e3a1f1fdb6ae6ca3df8939b4d0562dbeb4165e865ca246d6919a0c0d136b0e33",
     },

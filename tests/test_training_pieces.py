@@ -202,7 +202,7 @@ def test_layernorm_lstm_bad_input():
         layer.forward(rng.standard_normal((2, 5, 3)), state0=(np.zeros((3, 4)), np.zeros((2, 4))))
     with pytest.raises(ValueError, match="eps"):
         LayerNormLSTM(3, 4, rng=rng, eps=0.0)
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="input_dim must be an integer >= 1"):
         LayerNormLSTM(0, 4, rng=rng)
     layer.params["gamma_c"] = np.ones(5)
     with pytest.raises(ValueError, match="gamma_c"):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..numerics import sigmoid
-from .base import Gradients, validate_d_outputs, validate_inputs, validate_state
+from .base import Gradients, check_sizes, validate_d_outputs, validate_inputs, validate_state
 from .init import glorot_uniform, orthogonal
 
 __all__ = ["LayerNormLSTM", "LayerNormLSTMCache", "layer_norm", "layer_norm_backward"]
@@ -79,8 +79,7 @@ class LayerNormLSTM:
         dtype: type | np.dtype = np.float64,
         eps: float = 1e-5,
     ) -> None:
-        if input_dim < 1 or units < 1:
-            raise ValueError(f"input_dim and units must be positive, got {input_dim} and {units}")
+        input_dim, units = check_sizes(input_dim, units)
         if not eps > 0:
             raise ValueError(f"eps must be positive, got {eps!r}")
         self.input_dim, self.units, self.dtype = int(input_dim), int(units), np.dtype(dtype)

@@ -111,9 +111,21 @@ def test_cited_keys_exist_in_bibliography() -> None:
 # --- Site conventions: 80 columns for code and printed output ----------------------------------
 
 MAX_COLUMNS = 80
-#: Chapters already formatted to 80 columns (`make format`, then shortened prints); the others are
-#: expected to fail until they are formatted, hence xfail(strict=False) for them.
-FORMATTED_CHAPTERS = {"01_sequences"}
+#: Chapters written before the 80-column convention and not yet formatted (`make format`, then
+#: shortened prints). They are xfail(strict=False); every other chapter, and every new one, must
+#: pass the width, ruff and figure-caption checks below. Remove a chapter from this set once done.
+LEGACY_UNFORMATTED = {
+    "02_rnn_bptt",
+    "03_vanishing_exploding",
+    "04_lstm",
+    "05_gru",
+    "08_forecasting",
+    "09_sentiment",
+    "10_text_generation",
+    "13_speech",
+    "14_crnn",
+}
+FORMATTED_CHAPTERS = {p.stem for p in CHAPTER_MDS} - LEGACY_UNFORMATTED
 
 
 def _display_width(line: str) -> int:

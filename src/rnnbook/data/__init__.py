@@ -22,7 +22,9 @@ from ._files import (
 from .adding import ADDING_BASELINE_MSE, adding_problem
 from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
+from .moving_fashion import make_moving_fashion
 from .numbers import encode_number_pairs, make_number_words, number_to_words
+from .fashion_mnist import FASHION_MNIST_CLASSES, load_fashion_mnist
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
 from .tatoeba import (
     TATOEBA_PAIRS,
@@ -44,6 +46,7 @@ __all__ = [
     "ConnectedUtterance",
     "DataFileMissingError",
     "ETT_COLUMNS",
+    "FASHION_MNIST_CLASSES",
     "FSDD_SAMPLE_RATE",
     "FSDD_SPEAKERS",
     "Recording",
@@ -57,12 +60,14 @@ __all__ = [
     "detokenize",
     "encode_number_pairs",
     "load_ett",
+    "load_fashion_mnist",
     "load_fsdd",
     "load_rt_polarity",
     "load_tatoeba",
     "load_tinyshakespeare",
     "load_ud_english_ewt",
     "make_connected_digits",
+    "make_moving_fashion",
     "make_number_words",
     "normalize",
     "number_to_words",

@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnnbook.data import ChecksumError, DataFileMissingError, load_fashion_mnist, make_moving_fashion
+from rnnbook.data import (
+    ChecksumError,
+    DataFileMissingError,
+    load_fashion_mnist,
+    make_moving_fashion,
+)
 from rnnbook.data.fashion_mnist import FASHION_MNIST_CLASSES, parse_idx
 from rnnbook.data.moving_fashion import (
     bounce_step,
@@ -218,3 +223,19 @@ def test_copy_last_frame_and_errors() -> None:
         constant_velocity_forecast(ctx[:, :1], 1)
     with pytest.raises(TypeError, match="context"):
         constant_velocity_forecast("frames", 1)
+
+
+def test_shift_helpers_reject_bad_input() -> None:
+    x = np.zeros((2, 4, 4))
+    with pytest.raises(ValueError, match="rank 3"):
+        shift_frames(x[0], np.array([0]), np.array([0]))
+    with pytest.raises(TypeError, match="dr must hold integers"):
+        shift_frames(x, np.array([0.5, 1.0]), np.array([0, 0]))
+    with pytest.raises(ValueError, match=r"dc must have shape \(2,\)"):
+        shift_frames(x, np.array([0, 0]), np.array([0]))
+    with pytest.raises(ValueError, match="same shape"):
+        estimate_shift(x, x[:, :3])
+    with pytest.raises(ValueError, match="max_shift"):
+        estimate_shift(x, x, -1)
+    with pytest.raises(ValueError, match="non-finite"):
+        estimate_shift(x, np.full_like(x, np.nan))

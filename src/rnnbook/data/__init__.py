@@ -22,10 +22,10 @@ from ._files import (
 from .adding import ADDING_BASELINE_MSE, adding_problem
 from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
-from .moving_fashion import make_moving_fashion
-from .numbers import encode_number_pairs, make_number_words, number_to_words
 from .fashion_mnist import FASHION_MNIST_CLASSES, load_fashion_mnist
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
+from .moving_fashion import make_moving_fashion
+from .numbers import encode_number_pairs, make_number_words, number_to_words
 from .tatoeba import (
     TATOEBA_PAIRS,
     Vocab,

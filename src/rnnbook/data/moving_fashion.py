@@ -139,9 +139,20 @@ def _check_frames(name: str, frames: object) -> np.ndarray:
     return arr
 
 
+def _check_shifts(value: object, n: int, name: str) -> np.ndarray:
+    arr = np.asarray(value)
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integers (pixels), got dtype {arr.dtype}.")
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), one shift per frame, got {arr.shape}.")
+    return arr
+
+
 def shift_frames(frames: np.ndarray, dr: np.ndarray, dc: np.ndarray) -> np.ndarray:
     """Shift each image of ``frames`` ``(N, H, W)`` by integer ``(dr[i], dc[i])``, zero-filled."""
+    check_rank("frames", np.asarray(frames), 3, "(N, H, W)")
     n, h, w = frames.shape
+    dr, dc = _check_shifts(dr, n, "dr"), _check_shifts(dc, n, "dc")
     rows = np.arange(h)[None, :, None] - np.asarray(dr)[:, None, None]
     cols = np.arange(w)[None, None, :] - np.asarray(dc)[:, None, None]
     inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
@@ -156,6 +167,11 @@ def estimate_shift(prev: np.ndarray, last: np.ndarray, max_shift: int = 3) -> tu
     ``prev`` and ``last`` are ``(N, H, W)``; brute force over all shifts, least squared error, ties
     broken towards the first shift in row-major order from ``(-max_shift, -max_shift)``.
     """
+    prev, last = _check_frames("prev", np.asarray(prev)[:, None]), _check_frames("last", np.asarray(last)[:, None])
+    if prev.shape != last.shape:
+        raise ValueError(f"prev and last must have the same shape (N, H, W), got {prev.shape[::2]} and {last.shape[::2]}.")
+    prev, last = prev[:, 0], last[:, 0]
+    max_shift = check_int("max_shift", max_shift, minimum=0)
     best = np.full(len(prev), np.inf)
     best_dr = np.zeros(len(prev), np.int64)
     best_dc = np.zeros(len(prev), np.int64)

@@ -6,8 +6,8 @@ message that says how to restore the file.
 
 Seeded generators take their randomness as a keyword-only argument, validated (``TypeError``
 otherwise): ``seed``, a non-negative ``int``, when the generator owns its random source
-(``make_connected_digits``, ``make_captcha_dataset``, ``make_captcha_splits``: the same seed
-gives the same data); ``rng``, a ``numpy.random.Generator``, when the caller draws several sets
+(``make_connected_digits``, ``make_captcha_dataset``, ``make_captcha_splits``,
+``make_moving_fashion``: the same seed gives the same data); ``rng``, a ``numpy.random.Generator``, when the caller draws several sets
 from one stream (``adding_problem``: train, validation and test from one generator).
 """
 
@@ -22,8 +22,10 @@ from ._files import (
 from .adding import ADDING_BASELINE_MSE, adding_problem
 from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
-from .numbers import encode_number_pairs, make_number_words, number_to_words
+from .fashion_mnist import FASHION_MNIST_CLASSES, load_fashion_mnist
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
+from .moving_fashion import make_moving_fashion
+from .numbers import encode_number_pairs, make_number_words, number_to_words
 from .tatoeba import (
     TATOEBA_PAIRS,
     Vocab,
@@ -44,6 +46,7 @@ __all__ = [
     "ConnectedUtterance",
     "DataFileMissingError",
     "ETT_COLUMNS",
+    "FASHION_MNIST_CLASSES",
     "FSDD_SAMPLE_RATE",
     "FSDD_SPEAKERS",
     "Recording",
@@ -57,12 +60,14 @@ __all__ = [
     "detokenize",
     "encode_number_pairs",
     "load_ett",
+    "load_fashion_mnist",
     "load_fsdd",
     "load_rt_polarity",
     "load_tatoeba",
     "load_tinyshakespeare",
     "load_ud_english_ewt",
     "make_connected_digits",
+    "make_moving_fashion",
     "make_number_words",
     "normalize",
     "number_to_words",

@@ -44,6 +44,12 @@ CHECKSUMS: dict[str, dict[str, str]] = {
         "en_ewt-ud-dev.conllu.gz": "41086e3afc9ae572f899c9123f874d6d04a52e374a3d2ac7a6667ce48e3bf3e3",
         "en_ewt-ud-test.conllu.gz": "29c151eee8846d3f3ef7806c126ecac9932af2317c008c6d6b076c5e14950dbe",
     },
+    "fashion-mnist": {
+        "train-images-subset.gz": "f5dcc11be30a24fbfcbc57b3f4e7ef9f0219afe74b18aff0a5338d7b4b5052b4",
+        "train-labels-subset.gz": "3f140bfc3b6f195731d19c4e7729b386c6340f2d40455957eae6280cb32f2cec",
+        "test-images-subset.gz": "2c4fc1d6cc565012d2867b710aa664402e87e92c55209a9bb72638dbd9b744b5",
+        "test-labels-subset.gz": "2416e39f9c5e75298c76658650b1eb558e4a719b2192c590711ffa24a8f6841a",
+    },
 }
 
 _ENV_VAR = "RNNBOOK_DATA_DIR"

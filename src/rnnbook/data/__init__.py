@@ -22,6 +22,7 @@ from ._files import (
 from .adding import ADDING_BASELINE_MSE, adding_problem
 from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
+from .movielens import MOVIELENS_RATING_COLUMNS, load_movielens, load_movielens_titles
 from .numbers import encode_number_pairs, make_number_words, number_to_words
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
 from .tatoeba import (
@@ -45,6 +46,7 @@ __all__ = [
     "DataFileMissingError",
     "ETT_COLUMNS",
     "FSDD_SAMPLE_RATE",
+    "MOVIELENS_RATING_COLUMNS",
     "FSDD_SPEAKERS",
     "Recording",
     "TATOEBA_PAIRS",
@@ -58,6 +60,8 @@ __all__ = [
     "encode_number_pairs",
     "load_ett",
     "load_fsdd",
+    "load_movielens",
+    "load_movielens_titles",
     "load_rt_polarity",
     "load_tatoeba",
     "load_tinyshakespeare",

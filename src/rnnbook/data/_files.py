@@ -44,6 +44,10 @@ CHECKSUMS: dict[str, dict[str, str]] = {
         "en_ewt-ud-dev.conllu.gz": "41086e3afc9ae572f899c9123f874d6d04a52e374a3d2ac7a6667ce48e3bf3e3",
         "en_ewt-ud-test.conllu.gz": "29c151eee8846d3f3ef7806c126ecac9932af2317c008c6d6b076c5e14950dbe",
     },
+    "movielens-small": {
+        "ratings.csv": "aa289ca83157595d0df6aea1be6a4ded676ddc4385472e8313a8ed9805352646",
+        "movies.csv": "5a5f32dd9bb3797b8e728a1b98958789d2b13f294a69fdfbc5727f8a9611aa07",
+    },
 }
 
 _ENV_VAR = "RNNBOOK_DATA_DIR"

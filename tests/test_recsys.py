@@ -3,6 +3,8 @@ force, the baselines equal their definitions, and bad input is rejected."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -109,7 +111,7 @@ def test_baselines_equal_their_definitions() -> None:
     mc = rs.MarkovChain(backoff=0.0).fit(seqs, 5)
     expected = np.zeros((5, 5))
     for s in seqs:
-        for a, b in zip(s[:-1], s[1:]):
+        for a, b in itertools.pairwise(s):
             expected[a, b] += 1
     assert np.array_equal(mc.transitions, expected)
     assert np.array_equal(mc.score([np.array([3, 1])]), expected[[1]])

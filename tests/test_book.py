@@ -116,12 +116,7 @@ MAX_COLUMNS = 80
 #: pass the width, ruff and figure-caption checks below. Remove a chapter from this set once done.
 LEGACY_UNFORMATTED = {
     "02_rnn_bptt",
-    "03_vanishing_exploding",
-    "04_lstm",
     "05_gru",
-    "08_forecasting",
-    "09_sentiment",
-    "10_text_generation",
     "13_speech",
     "14_crnn",
 }

@@ -123,3 +123,14 @@ def test_char_vocab_roundtrip_and_errors() -> None:
         vocab.decode(np.zeros((2, 2), dtype=int))
     with pytest.raises(ValueError, match="unique"):
         CharVocab("aab")
+
+
+def test_movielens_ratings_and_titles() -> None:
+    r = data.load_movielens()
+    assert r.shape == (100_836, 4) and tuple(r.columns) == data.MOVIELENS_RATING_COLUMNS
+    assert r["userId"].nunique() == 610 and r["movieId"].nunique() == 9_724
+    assert r["timestamp"].min() == 828_124_615 and r["timestamp"].max() == 1_537_799_250
+    assert sorted(r["rating"].unique().tolist()) == [x / 2 for x in range(1, 11)]
+    titles = data.load_movielens_titles()
+    assert len(titles) == 9_742 and titles[1] == "Toy Story (1995)"
+    assert set(r["movieId"]) <= set(titles)

@@ -24,6 +24,7 @@ from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
 from .fashion_mnist import FASHION_MNIST_CLASSES, load_fashion_mnist
 from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
+from .movielens import MOVIELENS_RATING_COLUMNS, load_movielens, load_movielens_titles
 from .moving_fashion import make_moving_fashion
 from .numbers import encode_number_pairs, make_number_words, number_to_words
 from .tatoeba import (
@@ -48,6 +49,7 @@ __all__ = [
     "ETT_COLUMNS",
     "FASHION_MNIST_CLASSES",
     "FSDD_SAMPLE_RATE",
+    "MOVIELENS_RATING_COLUMNS",
     "FSDD_SPEAKERS",
     "Recording",
     "TATOEBA_PAIRS",
@@ -62,6 +64,8 @@ __all__ = [
     "load_ett",
     "load_fashion_mnist",
     "load_fsdd",
+    "load_movielens",
+    "load_movielens_titles",
     "load_rt_polarity",
     "load_tatoeba",
     "load_tinyshakespeare",

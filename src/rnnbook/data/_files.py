@@ -50,6 +50,10 @@ CHECKSUMS: dict[str, dict[str, str]] = {
         "test-images-subset.gz": "2c4fc1d6cc565012d2867b710aa664402e87e92c55209a9bb72638dbd9b744b5",
         "test-labels-subset.gz": "2416e39f9c5e75298c76658650b1eb558e4a719b2192c590711ffa24a8f6841a",
     },
+    "movielens-small": {
+        "ratings.csv": "aa289ca83157595d0df6aea1be6a4ded676ddc4385472e8313a8ed9805352646",
+        "movies.csv": "5a5f32dd9bb3797b8e728a1b98958789d2b13f294a69fdfbc5727f8a9611aa07",
+    },
 }
 
 _ENV_VAR = "RNNBOOK_DATA_DIR"

@@ -205,3 +205,15 @@ def test_intro_links_exactly_the_written_chapters() -> None:
     written = {int(f.split("/")[1][:2]) for f in in_toc}
     for number in re.findall(r"^- (\d+)\\\. .*\(planned\)", intro, flags=re.M):
         assert int(number) not in written, f"intro.md calls chapter {number} planned, but it is in _toc.yml"
+
+
+@pytest.mark.parametrize("nb_path", CHAPTER_NBS, ids=lambda p: p.stem)
+def test_glued_values_are_plain_python(nb_path: Path) -> None:
+    """A glued NumPy scalar renders as `np.float64(0.5)` and fails the `-W` site build."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get("application/papermill.record/text/plain", "")
+            if name and text.startswith("np."):
+                pytest.fail(f"{nb_path.name}: glue {name!r} stores {text!r}; glue float(x) or int(x)")

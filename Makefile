@@ -6,6 +6,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
+# Extra pip options for `make install`. On Linux, PyPI's torch wheel pulls gigabytes of CUDA packages;
+# `make install PIP_EXTRA="--extra-index-url https://download.pytorch.org/whl/cpu"` takes the CPU build.
+PIP_EXTRA ?=
 export PYTHONHASHSEED := 0
 # The package is imported from this checkout's src/ (also in a git worktree sharing another's .venv).
 export PYTHONPATH := $(CURDIR)/src
@@ -34,7 +37,7 @@ install: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip==26.3
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet $(PIP_EXTRA) -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

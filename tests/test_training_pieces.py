@@ -154,6 +154,14 @@ def test_variational_lstm_bad_input():
         vl.forward(rng.standard_normal((2, 5)))
     with pytest.raises(TypeError, match="LSTM"):
         VariationalLSTM("not a layer")
+    # The (h, c) state pair is checked as in LSTM: a bare array is not a pair.
+    with pytest.raises(ValueError, match=r"state0 must be a tuple \(h0, c0\)"):
+        vl.forward(x, state0=np.zeros((2, 4)))
+    out, _, cache = vl.forward(x)
+    with pytest.raises(ValueError, match=r"d_final_state must be a tuple \(dh, dc\)"):
+        vl.backward(np.ones_like(out), cache, np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=r"dc must have shape \(2, 4\)"):
+        vl.backward(np.ones_like(out), cache, (np.zeros((2, 4)), np.zeros((2, 3))))
 
 
 # ---------------------------------------------------------------- layer-normalised LSTM

@@ -125,6 +125,25 @@ def validate_state(name: str, value: object, batch: int, units: int, dtype: np.d
     return arr.astype(dtype, copy=False)
 
 
+def validate_state_pair(
+    name: str, value: object, batch: int, units: int, dtype: np.dtype, parts: tuple[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check an LSTM-style state ``(h, c)``, each ``(B, H)``; zeros for ``None`` (or for a ``None`` part).
+
+    ``parts`` names the two entries in error messages, e.g. ``("h0", "c0")``.
+    """
+    if value is None:
+        value = (None, None)
+    elif not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise ValueError(
+            f"{name} must be a tuple ({parts[0]}, {parts[1]}) of two (B={batch}, H={units}) arrays, "
+            f"got {type(value).__name__}."
+        )
+    h = validate_state(parts[0], value[0], batch, units, dtype)
+    c = validate_state(parts[1], value[1], batch, units, dtype)
+    return h, c
+
+
 def validate_d_outputs(d_outputs: object, shape: tuple[int, int, int], dtype: np.dtype) -> np.ndarray:
     """Check ∂loss/∂outputs against the forward pass' ``(B, T, H)``."""
     d = as_float_array("d_outputs", d_outputs)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..checks import as_float_array, check_finite, check_rank, check_shape
 from ..numerics import sigmoid
-from .base import Gradients, validate_d_outputs, validate_inputs, validate_state
+from .base import Gradients, validate_d_outputs, validate_inputs, validate_state_pair
 from .lstm import LSTM
 
 __all__ = ["VariationalLSTM", "VariationalLSTMCache", "dropout_masks"]
@@ -117,9 +117,7 @@ class VariationalLSTM:
         H = self.units
         m = _check_masks("in_masks", in_masks, B, D, self.dtype)
         r = _check_masks("rec_masks", rec_masks, B, H, self.dtype)
-        state0 = (None, None) if state0 is None else state0
-        h = validate_state("h0", state0[0], B, H, self.dtype)
-        c = validate_state("c0", state0[1], B, H, self.dtype)
+        h, c = validate_state_pair("state0", state0, B, H, self.dtype, ("h0", "c0"))
         W, U, b = self.params["kernel"], self.params["recurrent_kernel"], self.params["bias"]
         blocks = [slice(k * H, (k + 1) * H) for k in range(N_GATES)]
         # input projection of every step, each gate with its own mask: (B, T, 4H)
@@ -153,9 +151,7 @@ class VariationalLSTM:
         """Backpropagation through time with the cached masks; same return value as ``LSTM.backward``."""
         B, T, H = cache.i.shape
         d_out = validate_d_outputs(d_outputs, (B, T, H), self.dtype)
-        d_final_state = (None, None) if d_final_state is None else d_final_state
-        dh = validate_state("d_final_state[0]", d_final_state[0], B, H, self.dtype)
-        dc = validate_state("d_final_state[1]", d_final_state[1], B, H, self.dtype)
+        dh, dc = validate_state_pair("d_final_state", d_final_state, B, H, self.dtype, ("dh", "dc"))
         W, U = self.params["kernel"], self.params["recurrent_kernel"]
         m, r = cache.in_masks, cache.rec_masks
         blocks = [slice(k * H, (k + 1) * H) for k in range(N_GATES)]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..numerics import sigmoid
-from .base import Gradients, check_sizes, validate_d_outputs, validate_inputs, validate_state
+from .base import Gradients, check_sizes, validate_d_outputs, validate_inputs, validate_state_pair
 from .init import glorot_uniform, orthogonal
 
 __all__ = ["LayerNormLSTM", "LayerNormLSTMCache", "layer_norm", "layer_norm_backward"]
@@ -122,12 +122,7 @@ class LayerNormLSTM:
         x, _ = validate_inputs(x, None, self.input_dim, self.dtype)
         B, T, _ = x.shape
         H, p = self.units, self.params
-        if state0 is None:
-            state0 = (None, None)
-        elif not (isinstance(state0, (tuple, list)) and len(state0) == 2):
-            raise ValueError(f"state0 must be a tuple (h0, c0) of two (B={B}, H={H}) arrays.")
-        h = validate_state("h0", state0[0], B, H, self.dtype)
-        c = validate_state("c0", state0[1], B, H, self.dtype)
+        h, c = validate_state_pair("state0", state0, B, H, self.dtype, ("h0", "c0"))
         xhat, inv_x = layer_norm(x @ p["kernel"], self.eps)  # all steps at once
         xin = p["gamma_x"] * xhat + p["bias"]
         a4 = {k: np.empty((B, T, 4 * H), dtype=self.dtype) for k in ("hhat",)}
@@ -162,12 +157,7 @@ class LayerNormLSTM:
         B, T, H = cache.i.shape
         p = self.params
         d_out = validate_d_outputs(d_outputs, (B, T, H), self.dtype)
-        if d_final_state is None:
-            d_final_state = (None, None)
-        elif not (isinstance(d_final_state, (tuple, list)) and len(d_final_state) == 2):
-            raise ValueError(f"d_final_state must be a tuple (dh, dc) of two (B={B}, H={H}) arrays.")
-        dh = validate_state("d_final_state[0]", d_final_state[0], B, H, self.dtype)
-        dc = validate_state("d_final_state[1]", d_final_state[1], B, H, self.dtype)
+        dh, dc = validate_state_pair("d_final_state", d_final_state, B, H, self.dtype, ("dh", "dc"))
         g_ = {k: np.zeros_like(v) for k, v in p.items()}
         da = np.empty((B, T, 4 * H), dtype=self.dtype)
         for t in range(T - 1, -1, -1):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import Gradients, check_cache, check_param_shapes, check_sizes, masked_output_grads, masked_outputs
-from .base import validate_d_outputs, validate_inputs, validate_state
+from .base import validate_d_outputs, validate_inputs, validate_state_pair
 from .init import glorot_uniform, orthogonal
 from ..numerics import sigmoid
 
@@ -122,12 +122,7 @@ class LSTM:
         x, mask = validate_inputs(x, mask, self.input_dim, self.dtype)
         B, T, _ = x.shape
         H = self.units
-        if state0 is None:
-            state0 = (None, None)
-        elif not (isinstance(state0, (tuple, list)) and len(state0) == 2):
-            raise ValueError(f"state0 of an LSTM must be a tuple (h0, c0) of two (B={B}, H={H}) arrays.")
-        h = validate_state("h0", state0[0], B, H, self.dtype)
-        c = validate_state("c0", state0[1], B, H, self.dtype)
+        h, c = validate_state_pair("state0", state0, B, H, self.dtype, ("h0", "c0"))
         W, U, b = self.params["kernel"], self.params["recurrent_kernel"], self.params["bias"]
 
         xw = x @ W + b  # (B, T, 4H): input projections of all steps in one matrix product
@@ -167,12 +162,7 @@ class LSTM:
         B, T, H = cache.i.shape
         d_out = validate_d_outputs(d_outputs, (B, T, H), self.dtype)
         d_fresh = masked_output_grads(d_out, cache.mask, self.zero_output_for_mask)
-        if d_final_state is None:
-            d_final_state = (None, None)
-        elif not (isinstance(d_final_state, (tuple, list)) and len(d_final_state) == 2):
-            raise ValueError(f"d_final_state of an LSTM must be a tuple (dh, dc) of two (B={B}, H={H}) arrays.")
-        dh = validate_state("d_final_state[0]", d_final_state[0], B, H, self.dtype)
-        dc = validate_state("d_final_state[1]", d_final_state[1], B, H, self.dtype)
+        dh, dc = validate_state_pair("d_final_state", d_final_state, B, H, self.dtype, ("dh", "dc"))
         W, U = self.params["kernel"], self.params["recurrent_kernel"]
 
         da = np.empty((B, T, 4 * H), dtype=self.dtype)  # ∂loss/∂(pre-activations) of every step

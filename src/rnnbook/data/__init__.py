@@ -7,7 +7,8 @@ message that says how to restore the file.
 Seeded generators take their randomness as a keyword-only argument, validated (``TypeError``
 otherwise): ``seed``, a non-negative ``int``, when the generator owns its random source
 (``make_connected_digits``, ``make_captcha_dataset``, ``make_captcha_splits``,
-``make_moving_fashion``: the same seed gives the same data); ``rng``, a ``numpy.random.Generator``, when the caller draws several sets
+``make_moving_fashion``, ``make_number_words``, ``split_pairs``: the same seed gives the same
+data, and there is no default seed); ``rng``, a ``numpy.random.Generator``, when the caller draws several sets
 from one stream (``adding_problem``: train, validation and test from one generator).
 """
 

@@ -41,6 +41,7 @@ class ConnectedUtterance(NamedTuple):
 def make_connected_digits(
     pool: Sequence[Recording],
     n_utterances: int,
+    *,
     seed: int,
     min_digits: int = 2,
     max_digits: int = 5,

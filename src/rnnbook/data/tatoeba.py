@@ -112,7 +112,8 @@ def split_pairs(
     pairs: Sequence[tuple[str, str]],
     n_valid: int,
     n_test: int,
-    seed: int = 0,
+    *,
+    seed: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Train/validation/test indices into ``pairs`` with no sentence shared between splits.
 

@@ -115,7 +115,6 @@ MAX_COLUMNS = 80
 #: shortened prints). They are xfail(strict=False); every other chapter, and every new one, must
 #: pass the width, ruff and figure-caption checks below. Remove a chapter from this set once done.
 LEGACY_UNFORMATTED = {
-    "05_gru",
     "14_crnn",
 }
 FORMATTED_CHAPTERS = {p.stem for p in CHAPTER_MDS} - LEGACY_UNFORMATTED

@@ -116,7 +116,6 @@ MAX_COLUMNS = 80
 #: pass the width, ruff and figure-caption checks below. Remove a chapter from this set once done.
 LEGACY_UNFORMATTED = {
     "05_gru",
-    "14_crnn",
 }
 FORMATTED_CHAPTERS = {p.stem for p in CHAPTER_MDS} - LEGACY_UNFORMATTED
 

@@ -214,3 +214,11 @@ def test_glued_values_are_plain_python(nb_path: Path) -> None:
             text = out.get("data", {}).get("application/papermill.record/text/plain", "")
             if name and text.startswith("np."):
                 pytest.fail(f"{nb_path.name}: glue {name!r} stores {text!r}; glue float(x) or int(x)")
+
+
+def test_glossary_terms_have_no_math() -> None:
+    """Sphinx cannot resolve a {term} link to a term containing `$...$` (the link fails the -W build)."""
+    glossary = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    terms = [line for line in glossary.splitlines() if " · " in line and not line.startswith(" ")]
+    assert len(terms) > 50
+    assert not [t for t in terms if "$" in t], "write glossary terms without $...$ math"

@@ -7,7 +7,7 @@ message that says how to restore the file.
 Seeded generators take their randomness as a keyword-only argument, validated (``TypeError``
 otherwise): ``seed``, a non-negative ``int``, when the generator owns its random source
 (``make_connected_digits``, ``make_captcha_dataset``, ``make_captcha_splits``,
-``make_moving_fashion``: the same seed gives the same data); ``rng``, a ``numpy.random.Generator``, when the caller draws several sets
+``make_moving_fashion``, ``make_shapes_vqa``, ``make_shapes_vqa_splits``: the same seed gives the same data); ``rng``, a ``numpy.random.Generator``, when the caller draws several sets
 from one stream (``adding_problem``: train, validation and test from one generator).
 """
 
@@ -36,10 +36,30 @@ from .tatoeba import (
     split_pairs,
     tokenize,
 )
+from .shapes_vqa import (
+    ANSWERS,
+    COLOURS,
+    QUESTION_TYPES,
+    QUESTION_VOCAB,
+    SHAPES,
+    ShapesVQA,
+    encode_questions,
+    make_shapes_vqa,
+    make_shapes_vqa_splits,
+)
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
 from .ud import UD_EWT_SPLITS, UPOS_TAGS, TaggedSentence, load_ud_english_ewt, parse_upos_conllu
 
 __all__ = [
+    "ANSWERS",
+    "COLOURS",
+    "QUESTION_TYPES",
+    "QUESTION_VOCAB",
+    "SHAPES",
+    "ShapesVQA",
+    "encode_questions",
+    "make_shapes_vqa",
+    "make_shapes_vqa_splits",
     "ADDING_BASELINE_MSE",
     "CHECKSUMS",
     "CharVocab",

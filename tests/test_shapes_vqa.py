@@ -83,11 +83,12 @@ def test_answers_follow_from_the_scene(splits) -> None:
                 n = sum(o[:2] == (w[3], w[4]) for o in objs)
                 assert ("yes" if n else "no") == ANSWERS[a]
             else:
-                hits = [o for o in objs if o[:2] == (w[2], w[3])]
+                hits = [o for o in objs if o[:2] == (w[3], w[4])]
                 assert len(hits) == 1
                 r, c = hits[0][2:]
-                side = {"left": c < 2, "right": c >= 2, "top": r < 2, "bottom": r >= 2}
-                assert ("yes" if side[w[6]] else "no") == ANSWERS[a]
+                vertical = "bottom" if r >= 2 else "top"
+                horizontal = "right" if c >= 2 else "left"
+                assert f"{vertical} {horizontal}" == ANSWERS[a]
 
 
 def test_images_match_scenes(splits) -> None:

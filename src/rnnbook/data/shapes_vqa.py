@@ -13,8 +13,8 @@ colour       what colour is the <shape> ?                     red, green, blue, 
 shape        what shape is the <colour> object ?              circle, square, triangle
 count        how many <colour> objects / <shape>s are there ?  0, 1, 2, 3
 exist        is there a <colour> <shape> ?                    yes, no
-position     is the <colour> <shape> on the left / right /    yes, no
-             top / bottom ?
+position     where is the <colour> <shape> ?                  top left, top right,
+                                                              bottom left, bottom right
 ===========  ===============================================  =====================
 
 Questions are generated answer first: the answers of each type are dealt out in equal numbers
@@ -22,8 +22,8 @@ Questions are generated answer first: the answers of each type are dealt out in 
 words drawn independently of the answer. So the answer is uniform given the question text, and a
 model that does not look at the image cannot beat chance within a type. Every question has exactly
 one correct answer: the object a colour, shape or position question refers to is unique in its
-scene. "On the left" means in the left half of the board (the first ``grid // 2`` columns), and
-likewise for the other sides; ``grid`` must be even. ``exist`` scenes often hold near misses (an object of the asked colour and another
+scene. The quadrants of a position answer split the board into halves of ``grid // 2`` rows and
+columns; ``grid`` must be even. ``exist`` scenes often hold near misses (an object of the asked colour and another
 shape, or of the asked shape and another colour), so one attribute alone does not answer them.
 
 :func:`make_shapes_vqa_splits` draws train, validation and test sets from one seeded stream and
@@ -57,17 +57,17 @@ SHAPES = ("circle", "square", "triangle")
 RGB = np.array([[230, 60, 50], [60, 190, 70], [60, 110, 250], [240, 210, 40]], np.uint8)
 QUESTION_TYPES = ("colour", "shape", "count", "exist", "position")
 COUNTS = ("0", "1", "2", "3")
-ANSWERS = (*COLOURS, *SHAPES, *COUNTS, "yes", "no")
-SIDES = ("left", "right", "top", "bottom")
+QUADRANTS = ("top left", "top right", "bottom left", "bottom right")
+ANSWERS = (*COLOURS, *SHAPES, *COUNTS, "yes", "no", *QUADRANTS)
 TYPE_ANSWERS = {
     "colour": COLOURS,
     "shape": SHAPES,
     "count": COUNTS,
     "exist": ("yes", "no"),
-    "position": ("yes", "no"),
+    "position": QUADRANTS,
 }
 _WORDS = (
-    "what colour shape is the object how many objects are there a on left right top bottom ?"
+    "what colour shape is the object how many objects are there a where ?"
 ).split()
 QUESTION_VOCAB = ("<pad>", *_WORDS, *COLOURS, *SHAPES, *(s + "s" for s in SHAPES))
 MAX_QUESTION_LEN = 10
@@ -189,17 +189,15 @@ def _one(rng: np.random.Generator, qtype: str, answer: str, g: int) -> tuple[np.
             req.append((_code((c + int(rng.integers(1, nc))) % nc, s), None))
         scene = _place(rng, g, max(k, len(req), 1), req, lambda q: q != target)
         return scene, f"is there a {COLOURS[c]} {SHAPES[s]} ?"
-    # position: a unique object in the asked half of the board, or in the other half
+    # position: a unique object in the quadrant given by the answer
     target = int(rng.integers(nc * ns))
-    side = SIDES[int(rng.integers(len(SIDES)))]
+    bottom, right = divmod(QUADRANTS.index(answer), 2)
     row, col = divmod(np.arange(g * g), g)
-    coord = col if side in ("left", "right") else row
-    in_half = coord < g // 2 if side in ("left", "top") else coord >= g // 2
-    cells = np.flatnonzero(in_half == (answer == "yes"))
+    cells = np.flatnonzero(((row >= g // 2) == bottom) & ((col >= g // 2) == right))
     where = int(cells[rng.integers(len(cells))])
     scene = _place(rng, g, k, [(target, where)], lambda q: q != target)
     c, s = divmod(target, ns)
-    return scene, f"is the {COLOURS[c]} {SHAPES[s]} on the {side} ?"
+    return scene, f"where is the {COLOURS[c]} {SHAPES[s]} ?"
 
 
 def _generate(rng: np.random.Generator, sizes: list[int], grid: int, cell: int) -> list[ShapesVQA]:

@@ -7,8 +7,9 @@ message that says how to restore the file.
 Seeded generators take their randomness as a keyword-only argument, validated (``TypeError``
 otherwise): ``seed``, a non-negative ``int``, when the generator owns its random source
 (``make_connected_digits``, ``make_captcha_dataset``, ``make_captcha_splits``,
-``make_moving_fashion``, ``make_number_words``, ``split_pairs``: the same seed gives the same
-data, and there is no default seed); ``rng``, a ``numpy.random.Generator``, when the caller draws several sets
+``make_moving_fashion``, ``make_number_words``, ``make_shapes_vqa``, ``make_shapes_vqa_splits``,
+``split_pairs``: the same seed gives the same data, and there is no default seed); ``rng``, a
+``numpy.random.Generator``, when the caller draws several sets
 from one stream (``adding_problem``: train, validation and test from one generator).
 """
 
@@ -28,6 +29,17 @@ from .fsdd import FSDD_SAMPLE_RATE, FSDD_SPEAKERS, Recording, load_fsdd
 from .movielens import MOVIELENS_RATING_COLUMNS, load_movielens, load_movielens_titles
 from .moving_fashion import make_moving_fashion
 from .numbers import encode_number_pairs, make_number_words, number_to_words
+from .shapes_vqa import (
+    ANSWERS,
+    COLOURS,
+    QUESTION_TYPES,
+    QUESTION_VOCAB,
+    SHAPES,
+    ShapesVQA,
+    encode_questions,
+    make_shapes_vqa,
+    make_shapes_vqa_splits,
+)
 from .tatoeba import (
     TATOEBA_PAIRS,
     Vocab,
@@ -38,30 +50,43 @@ from .tatoeba import (
     tokenize,
 )
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
-from .ud import UD_EWT_SPLITS, UPOS_TAGS, TaggedSentence, load_ud_english_ewt, parse_upos_conllu
+from .ud import (
+    UD_EWT_SPLITS,
+    UPOS_TAGS,
+    TaggedSentence,
+    load_ud_english_ewt,
+    parse_upos_conllu,
+)
 
 __all__ = [
     "ADDING_BASELINE_MSE",
+    "ANSWERS",
     "CHECKSUMS",
+    "COLOURS",
+    "ETT_COLUMNS",
+    "FASHION_MNIST_CLASSES",
+    "FSDD_SAMPLE_RATE",
+    "FSDD_SPEAKERS",
+    "MOVIELENS_RATING_COLUMNS",
+    "QUESTION_TYPES",
+    "QUESTION_VOCAB",
+    "SHAPES",
+    "TATOEBA_PAIRS",
+    "UD_EWT_SPLITS",
+    "UPOS_TAGS",
     "CharVocab",
     "ChecksumError",
     "ConnectedUtterance",
     "DataFileMissingError",
-    "ETT_COLUMNS",
-    "FASHION_MNIST_CLASSES",
-    "FSDD_SAMPLE_RATE",
-    "MOVIELENS_RATING_COLUMNS",
-    "FSDD_SPEAKERS",
     "Recording",
-    "TATOEBA_PAIRS",
+    "ShapesVQA",
     "TaggedSentence",
-    "UD_EWT_SPLITS",
-    "UPOS_TAGS",
     "Vocab",
     "adding_problem",
     "data_dir",
     "detokenize",
     "encode_number_pairs",
+    "encode_questions",
     "load_ett",
     "load_fashion_mnist",
     "load_fsdd",
@@ -74,6 +99,8 @@ __all__ = [
     "make_connected_digits",
     "make_moving_fashion",
     "make_number_words",
+    "make_shapes_vqa",
+    "make_shapes_vqa_splits",
     "normalize",
     "number_to_words",
     "parse_upos_conllu",

@@ -166,3 +166,8 @@ def test_singular_least_squares_and_bad_windows_raise():
         fit_linear_forecaster(rng.standard_normal((9, 4, 2)), rng.standard_normal((9, 3, 2)), ridge=-1.0)
     with pytest.raises(ValueError, match="empty"):
         forecast_errors(np.ones((0, 3, 1)), np.ones((0, 3, 1)))
+    # the example the property test found: a finite error whose square overflows float64
+    with pytest.raises(ValueError, match="overflows float64"):
+        forecast_errors(np.array(0.0), np.array(1.3407807929942597e154))
+    with pytest.raises(ValueError, match="overflows float64"):
+        forecast_errors(np.full(3, -1e308), np.full(3, 1e308))  # the difference itself overflows

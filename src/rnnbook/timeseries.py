@@ -272,5 +272,12 @@ def forecast_errors(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
         raise ValueError("y_true and y_pred are empty: the errors are undefined.")
     check_finite("y_true", yt)
     check_finite("y_pred", yp)
-    err = yp - yt
-    return {"mse": float(np.mean(err**2)), "mae": float(np.mean(np.abs(err)))}
+    with np.errstate(over="ignore"):
+        err = yp - yt
+        mse, mae = float(np.mean(err**2)), float(np.mean(np.abs(err)))
+    if not (np.isfinite(mse) and np.isfinite(mae)):
+        raise ValueError(
+            "y_true and y_pred are so far apart that the squared error overflows float64 "
+            f"(largest |y_pred - y_true| = {float(np.max(np.abs(err))):.3g}); rescale the series."
+        )
+    return {"mse": mse, "mae": mae}

@@ -40,3 +40,15 @@ def test_compare_reports_only_compared_differences() -> None:
         "nb.ipynb cell 2: output 'text/plain' only in run 1",
         "nb.ipynb cell 3: output 'stdout' only in run 1",
     ]
+
+
+def test_stored_mode_compares_one_run_with_the_stored_outputs(tmp_path: Path, capsys) -> None:
+    src = "import os\nprint(os.environ['OMP_NUM_THREADS'])"
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook([[stream("1\n")]], [src]), path)
+    assert cr.main(["--stored", "--threads", "1", "2", str(path)]) == 0  # run with 1 thread prints "1"
+    nbformat.write(notebook([[stream("2\n")]], [src]), path)  # as if stored from a 2-thread run
+    assert cr.main(["--stored", "--threads", "1", "2", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "run 2 (stored outputs)" in out
+    assert "nb.ipynb cell 0: stdout differs, line 1: '1' != '2'" in out

@@ -32,7 +32,7 @@ import numpy as np
 
 from .base import Gradients, check_cache, check_param_shapes, check_sizes, masked_output_grads, masked_outputs
 from .base import validate_d_outputs, validate_inputs, validate_state
-from .init import glorot_uniform, orthogonal
+from .init import recurrent_weights
 from ..numerics import sigmoid
 
 __all__ = ["GRU", "GRUCache"]
@@ -108,12 +108,7 @@ class GRU:
         self.dtype = np.dtype(dtype)
         self.reset_after = bool(reset_after)
         self.zero_output_for_mask = bool(zero_output_for_mask)
-        H = self.units
-        self.params: dict[str, np.ndarray] = {
-            "kernel": glorot_uniform(rng, (self.input_dim, 3 * H), self.dtype),
-            "recurrent_kernel": orthogonal(rng, (H, 3 * H), self.dtype),
-            "bias": np.zeros(self._bias_shape(), dtype=self.dtype),
-        }
+        self.params = recurrent_weights(rng, self.input_dim, self.units, 3, self.dtype, self._bias_shape())
 
     def _bias_shape(self) -> tuple[int, ...]:
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)

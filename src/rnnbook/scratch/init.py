@@ -10,7 +10,7 @@ import numpy as np
 
 from ..checks import check_generator
 
-__all__ = ["glorot_uniform", "orthogonal"]
+__all__ = ["glorot_uniform", "orthogonal", "recurrent_weights"]
 
 
 def _check_shape(shape: tuple[int, int]) -> tuple[int, int]:
@@ -46,3 +46,26 @@ def orthogonal(rng: np.random.Generator, shape: tuple[int, int], dtype: type = n
     if rows < cols:
         q = q.T
     return np.ascontiguousarray(gain * q, dtype=dtype)
+
+
+def recurrent_weights(
+    rng: np.random.Generator,
+    input_dim: int,
+    units: int,
+    blocks: int,
+    dtype: type | np.dtype = np.float64,
+    bias_shape: tuple[int, ...] | None = None,
+) -> dict[str, np.ndarray]:
+    """Keras' initial weights of a recurrent layer whose gates are ``blocks`` blocks of ``units`` columns.
+
+    ``kernel`` ``(D, blocks·H)`` Glorot-uniform, then ``recurrent_kernel`` ``(H, blocks·H)``
+    orthogonal (drawn from ``rng`` in that order, as Keras builds them), ``bias`` zeros of
+    ``bias_shape`` (default ``(blocks·H,)``). ``blocks`` is 1 for the vanilla RNN, 3 for the GRU, 4
+    for the LSTM.
+    """
+    n = blocks * units
+    return {
+        "kernel": glorot_uniform(rng, (input_dim, n), dtype),
+        "recurrent_kernel": orthogonal(rng, (units, n), dtype),
+        "bias": np.zeros((n,) if bias_shape is None else bias_shape, dtype=dtype),
+    }

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..numerics import sigmoid
-from .base import Gradients, check_sizes, validate_d_outputs, validate_inputs, validate_state_pair
-from .init import glorot_uniform, orthogonal
+from .base import Gradients, check_param_shapes, check_sizes, validate_d_outputs, validate_inputs, validate_state_pair
+from .init import recurrent_weights
 
 __all__ = ["LayerNormLSTM", "LayerNormLSTMCache", "layer_norm", "layer_norm_backward"]
 
@@ -85,12 +85,9 @@ class LayerNormLSTM:
         self.input_dim, self.units, self.dtype = int(input_dim), int(units), np.dtype(dtype)
         self.eps = float(eps)
         H = self.units
-        bias = np.zeros(4 * H, dtype=self.dtype)
-        bias[H : 2 * H] = 1.0
-        self.params: dict[str, np.ndarray] = {
-            "kernel": glorot_uniform(rng, (self.input_dim, 4 * H), self.dtype),
-            "recurrent_kernel": orthogonal(rng, (H, 4 * H), self.dtype),
-            "bias": bias,
+        self.params = recurrent_weights(rng, self.input_dim, H, 4, self.dtype)
+        self.params["bias"][H : 2 * H] = 1.0  # as the LSTM's unit_forget_bias
+        self.params |= {
             "gamma_x": np.ones(4 * H, dtype=self.dtype),
             "gamma_h": np.ones(4 * H, dtype=self.dtype),
             "gamma_c": np.ones(H, dtype=self.dtype),
@@ -99,18 +96,9 @@ class LayerNormLSTM:
 
     def _check_params(self) -> None:
         D, H = self.input_dim, self.units
-        shapes = {
-            "kernel": (D, 4 * H),
-            "recurrent_kernel": (H, 4 * H),
-            "bias": (4 * H,),
-            "gamma_x": (4 * H,),
-            "gamma_h": (4 * H,),
-            "gamma_c": (H,),
-            "beta_c": (H,),
-        }
-        for name, shape in shapes.items():
-            if self.params[name].shape != shape:
-                raise ValueError(f"params[{name!r}] must have shape {shape}, got {self.params[name].shape}.")
+        shapes = {"kernel": (D, 4 * H), "recurrent_kernel": (H, 4 * H), "bias": (4 * H,)}
+        shapes |= {"gamma_x": (4 * H,), "gamma_h": (4 * H,), "gamma_c": (H,), "beta_c": (H,)}
+        check_param_shapes(self.params, shapes)
 
     def forward(
         self,

@@ -18,7 +18,7 @@ import numpy as np
 
 from .base import Gradients, check_cache, check_param_shapes, check_sizes, masked_output_grads, masked_outputs
 from .base import validate_d_outputs, validate_inputs, validate_state_pair
-from .init import glorot_uniform, orthogonal
+from .init import recurrent_weights
 from ..numerics import sigmoid
 
 __all__ = ["LSTM", "LSTMCache", "cell_state_gradients"]
@@ -95,14 +95,9 @@ class LSTM:
         self.dtype = np.dtype(dtype)
         self.zero_output_for_mask = bool(zero_output_for_mask)
         H = self.units
-        bias = np.zeros(4 * H, dtype=self.dtype)
+        self.params = recurrent_weights(rng, self.input_dim, H, 4, self.dtype)
         if unit_forget_bias:
-            bias[H : 2 * H] = 1.0
-        self.params: dict[str, np.ndarray] = {
-            "kernel": glorot_uniform(rng, (self.input_dim, 4 * H), self.dtype),
-            "recurrent_kernel": orthogonal(rng, (H, 4 * H), self.dtype),
-            "bias": bias,
-        }
+            self.params["bias"][H : 2 * H] = 1.0
 
     def _check_params(self) -> None:
         D, H = self.input_dim, self.units

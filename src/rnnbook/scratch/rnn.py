@@ -9,7 +9,7 @@ import numpy as np
 from ..checks import as_float_array, check_finite, check_mask, check_rank, check_shape
 from .base import Gradients, check_cache, check_sizes, masked_output_grads, masked_outputs
 from .base import validate_d_outputs, validate_inputs, validate_state
-from .init import glorot_uniform, orthogonal
+from .init import recurrent_weights
 
 __all__ = ["SimpleRNN", "SimpleRNNCache", "simple_rnn_forward", "simple_rnn_steps"]
 
@@ -118,11 +118,7 @@ class SimpleRNN:
         self.input_dim, self.units = check_sizes(input_dim, units)
         self.dtype = np.dtype(dtype)
         self.zero_output_for_mask = bool(zero_output_for_mask)
-        self.params: dict[str, np.ndarray] = {
-            "kernel": glorot_uniform(rng, (input_dim, units), self.dtype),
-            "recurrent_kernel": orthogonal(rng, (units, units), self.dtype),
-            "bias": np.zeros(units, dtype=self.dtype),
-        }
+        self.params = recurrent_weights(rng, self.input_dim, self.units, 1, self.dtype)
 
     def initial_state(self, batch_size: int) -> np.ndarray:
         """Zeros of shape ``(B, H)``."""

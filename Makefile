@@ -28,6 +28,7 @@ help:
 	@echo "make execute  re-execute the chapters whose .md changed (or CHAPTERS="chapters/NN_x.md") and re-sync the pairs"
 	@echo "make format   ruff-format every chapter's code cells to 80 columns (.md and .ipynb, outputs kept)"
 	@echo "make reproducible  run each chapter (or NOTEBOOKS="chapters/NN_x.ipynb") with 1 and 2 threads, list differing outputs"
+	@echo "                   (REPRO_ARGS=--stored: one 1-thread run against the stored outputs, half the time)"
 	@echo "make lab      JupyterLab with jupytext: chapters/*.md open as notebooks"
 	@echo "make lock     re-pin requirements.txt from requirements.in (needs the package index)"
 	@echo "make clean    remove the built site and the execution cache"
@@ -71,7 +72,7 @@ format: $(STAMP)
 
 # Execute the notebooks twice, with 1 and with 2 threads, and compare what nbval compares.
 reproducible: $(STAMP)
-	$(PY) scripts/check_reproducible.py $(NOTEBOOKS)
+	$(PY) scripts/check_reproducible.py $(REPRO_ARGS) $(NOTEBOOKS)
 
 # Project JupyterLab settings (.jupyter/lab/user-settings) make jupytext's notebook view the default
 # for chapters/*.md; --allow-root only when run as root (e.g. in a container).

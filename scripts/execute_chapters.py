@@ -23,7 +23,7 @@ from jupytext.combine import combine_inputs_with_outputs
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pairs import cells as _cells  # noqa: E402  (the scripts folder is not a package)
+from _pairs import cells as _cells
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"

@@ -8,7 +8,7 @@ import pytest
 from rnnbook.utils import silence_tensorflow
 
 silence_tensorflow()
-from rnnbook import audio  # noqa: E402
+from rnnbook import audio
 
 CFG = audio.FeatureConfig()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rnnbook.testing import random_mask
 
 from rnnbook.scratch import GRU, LSTM, SimpleRNN
 from rnnbook.scratch.bidirectional import Bidirectional
 from rnnbook.scratch.gradcheck import gradcheck
+from rnnbook.testing import random_mask
 
 KINDS = {"SimpleRNN": SimpleRNN, "LSTM": LSTM, "GRU": GRU}
 

@@ -13,7 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from _pairs import cells as _cells  # noqa: E402  (scripts/ is not a package)
+from _pairs import cells as _cells
 
 CHAPTERS = ROOT / "chapters"
 CHAPTER_MDS = sorted(CHAPTERS.glob("[0-9][0-9]_*.md"))
@@ -70,7 +70,7 @@ def test_notebook_was_executed_top_to_bottom_without_errors(nb_path: Path) -> No
 def test_chapter_conventions(md: Path) -> None:
     source = md.read_text(encoding="utf-8")
     number = int(md.name[:2])
-    assert re.search(rf"^# {number}\. \S", source, flags=re.M), f"{md.name}: title must read '# {number}. Title'"
+    assert re.search(rf"^# {number}\. \S", source, flags=re.MULTILINE), f"{md.name}: title must read '# {number}. Title'"
     assert "NBVAL_SKIP" not in source and "nbval-skip" not in source, "cells must not be skipped"
     for line in source.splitlines():
         if "NBVAL_" in line:  # nbval only recognises a marker alone on its comment line
@@ -100,7 +100,7 @@ def test_site_reads_only_the_ipynb_side() -> None:
 
 def test_cited_keys_exist_in_bibliography() -> None:
     bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
-    keys = set(re.findall(r"^@\w+\{([^,]+),", bib, flags=re.M))
+    keys = set(re.findall(r"^@\w+\{([^,]+),", bib, flags=re.MULTILINE))
     sources = list(CHAPTERS.glob("*.md")) + list((ROOT / "book").glob("*.md"))
     for path in sources:
         for group in re.findall(r"\{cite(?::[pt])?\}`([^`]+)`", path.read_text(encoding="utf-8")):
@@ -137,7 +137,7 @@ def _shown_text(output: nbformat.NotebookNode) -> str:
     return ""
 
 
-def _width_param(nb_path: Path):  # noqa: ANN202
+def _width_param(nb_path: Path):
     if nb_path.stem in FORMATTED_CHAPTERS:
         return pytest.param(nb_path, id=nb_path.stem)
     reason = "not yet formatted to 80 columns (`make format`, then shorten long prints and re-execute)"
@@ -200,7 +200,7 @@ def test_intro_links_exactly_the_written_chapters() -> None:
     in_toc = {f for f in _toc_files() if f.startswith("chapters/")}
     assert linked == in_toc, f"intro.md links {sorted(linked ^ in_toc)} inconsistently with _toc.yml"
     written = {int(f.split("/")[1][:2]) for f in in_toc}
-    for number in re.findall(r"^- (\d+)\\\. .*\(planned\)", intro, flags=re.M):
+    for number in re.findall(r"^- (\d+)\\\. .*\(planned\)", intro, flags=re.MULTILINE):
         assert int(number) not in written, f"intro.md calls chapter {number} planned, but it is in _toc.yml"
 
 

@@ -9,7 +9,11 @@ import captcha.image
 import numpy as np
 import pytest
 
-from rnnbook.data.captchas import CAPTCHA_ALPHABET, make_captcha_dataset, make_captcha_splits
+from rnnbook.data.captchas import (
+    CAPTCHA_ALPHABET,
+    make_captcha_dataset,
+    make_captcha_splits,
+)
 
 
 def test_shapes_dtype_range_and_labels() -> None:
@@ -85,7 +89,6 @@ def test_exclude_and_impossible_request() -> None:
     ("kwargs", "match"),
     [
         ({"n": -1}, "n must be >= 0"),
-        ({"n": 2.0}, "n must be an integer"),
         ({"seed": -3}, "seed must be"),
         ({"min_len": 0}, "min_len"),
         ({"min_len": 5, "max_len": 4}, "min_len"),
@@ -100,6 +103,16 @@ def test_bad_arguments_raise(kwargs: dict, match: str) -> None:
     n = args.pop("n")
     with pytest.raises(ValueError, match=match):
         make_captcha_dataset(n, **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"n": 2.0}, "n must be an integer"), ({"width": "64"}, "width must be an integer"), ({"alphabet": 7}, "alphabet")],
+)
+def test_wrong_types_raise_type_error(kwargs: dict, match: str) -> None:
+    args = {"n": 2, "seed": 0} | kwargs
+    with pytest.raises(TypeError, match=match):
+        make_captcha_dataset(args.pop("n"), **args)
 
 
 def test_make_captcha_splits_needs_sizes() -> None:

@@ -8,7 +8,12 @@ import pytest
 from rnnbook.data import CharVocab, load_tinyshakespeare
 from rnnbook.scratch import CharLM, evaluate_charlm, make_streams, train_charlm
 from rnnbook.scratch.gradcheck import gradcheck
-from rnnbook.scratch.minchar import MinCharRNN, _loss_fun, minchar_to_charlm, train_minchar
+from rnnbook.scratch.minchar import (
+    MinCharRNN,
+    _loss_fun,
+    minchar_to_charlm,
+    train_minchar,
+)
 
 
 @pytest.mark.parametrize("embed_dim", [None, 4])
@@ -116,7 +121,7 @@ def test_five_point_stencil_is_more_accurate():
     from rnnbook.scratch.gradcheck import numerical_gradient
 
     x = np.array([0.3, -1.2, 2.0])
-    f = lambda: float(np.sum(np.sin(x) * np.exp(x)))  # noqa: E731
+    f = lambda: float(np.sum(np.sin(x) * np.exp(x)))
     exact = np.exp(x) * (np.sin(x) + np.cos(x))
     two = numerical_gradient(f, x, 1e-3)
     four = numerical_gradient(f, x, 1e-3, points=4)

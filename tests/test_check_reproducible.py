@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import check_reproducible as cr  # noqa: E402  (scripts/ is not a package)
+import check_reproducible as cr
 
 
 def notebook(outputs: list[list[dict]], sources: list[str]) -> nbformat.NotebookNode:

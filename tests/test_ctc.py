@@ -10,8 +10,8 @@ from rnnbook.scratch.gradcheck import gradcheck
 from rnnbook.utils import silence_tensorflow
 
 silence_tensorflow()
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import tensorflow as tf
 
 
 def _random_batch(seed: int, blank: int, B: int = 5, T: int = 14, K: int = 6, L: int = 5):
@@ -193,7 +193,11 @@ def test_edit_distance() -> None:
 
 def test_decoders_and_collapse_reject_bad_inputs() -> None:
     """NaN logits, 2-D paths, non-integer beam widths and lengths fail with a clear error."""
-    from rnnbook.scratch.ctc import ctc_collapse, ctc_greedy_decode, ctc_prefix_beam_search
+    from rnnbook.scratch.ctc import (
+        ctc_collapse,
+        ctc_greedy_decode,
+        ctc_prefix_beam_search,
+    )
 
     x = np.zeros((1, 3, 3))
     x[0, 1, 2] = np.nan

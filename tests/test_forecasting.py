@@ -9,9 +9,9 @@ from rnnbook.utils import silence_tensorflow
 
 silence_tensorflow()
 
-import keras  # noqa: E402
+import keras
 
-from rnnbook.forecasting import SegRNN  # noqa: E402
+from rnnbook.forecasting import SegRNN
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnbook.sampling import sample, sampling_distribution, top_k_filter
 from rnnbook.numerics import softmax
+from rnnbook.sampling import sample, sampling_distribution, top_k_filter
 
 LOGITS = np.array([[2.0, -1.0, 0.5, 3.0, 0.0], [0.1, 0.2, -0.3, 1.5, 1.4]])
 
@@ -98,11 +98,13 @@ def test_bad_temperature_raises(temperature: object) -> None:
         sampling_distribution(LOGITS, temperature=temperature)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("k", [0, -1, 6, 2.5, True])
-def test_bad_top_k_raises(k: object) -> None:
-    with pytest.raises(ValueError, match="top_k"):
+@pytest.mark.parametrize(
+    ("k", "error"), [(0, ValueError), (-1, ValueError), (6, ValueError), (2.5, TypeError), (True, TypeError)]
+)
+def test_bad_top_k_raises(k: object, error: type) -> None:
+    with pytest.raises(error, match="top_k"):
         sampling_distribution(LOGITS, top_k=k)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="top_k"):
+    with pytest.raises(error, match="top_k"):
         top_k_filter(LOGITS, k)  # type: ignore[arg-type]
 
 

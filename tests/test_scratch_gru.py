@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rnnbook.testing import check_layer_gradients as check_gradients, random_mask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnnbook.scratch import GRU
+from rnnbook.testing import check_layer_gradients as check_gradients
+from rnnbook.testing import random_mask
 
 
 def perturbed_gru(D: int, H: int, rng: np.random.Generator, dtype=np.float64, **kw) -> GRU:

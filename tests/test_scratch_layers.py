@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnnbook.scratch import SGD, Adagrad, Adam, Dense, Embedding, clip_grad_norm, global_norm, softmax_cross_entropy
+from rnnbook.scratch import (
+    SGD,
+    Adagrad,
+    Adam,
+    Dense,
+    Embedding,
+    clip_grad_norm,
+    global_norm,
+    softmax_cross_entropy,
+)
 from rnnbook.scratch.gradcheck import gradcheck
 
 TOL = 1e-6
@@ -58,7 +67,7 @@ def test_softmax_cross_entropy_gradcheck(masked):
     assert loss == pytest.approx(ref, rel=1e-12)
     if masked:
         np.testing.assert_array_equal(d[~mask], 0.0)
-    loss_fn = lambda: softmax_cross_entropy(logits, targets, mask)[0]  # noqa: E731
+    loss_fn = lambda: softmax_cross_entropy(logits, targets, mask)[0]
     errors = gradcheck(loss_fn, {"logits": logits}, {"logits": d}, eps=1e-3, points=4)
     assert errors["logits"] < TOL, errors
 
@@ -109,8 +118,8 @@ def _quadratic(seed=0):
     rng = np.random.default_rng(seed)
     params = {"w": rng.normal(0, 3, (4, 3)), "b": rng.normal(0, 3, (3,))}
     scale = {"w": rng.uniform(0.5, 2.0, (4, 3)), "b": rng.uniform(0.5, 2.0, (3,))}
-    f = lambda: 0.5 * sum(float(np.sum(scale[k] * params[k] ** 2)) for k in params)  # noqa: E731
-    grad = lambda: {k: scale[k] * params[k] for k in params}  # noqa: E731
+    f = lambda: 0.5 * sum(float(np.sum(scale[k] * params[k] ** 2)) for k in params)
+    grad = lambda: {k: scale[k] * params[k] for k in params}
     return params, f, grad
 
 

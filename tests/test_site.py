@@ -147,7 +147,7 @@ def test_every_page_renders_cleanly_offline(server: str, browser_context) -> Non
     page.on("console", lambda m: m.type == "error" and problems.append(f"{current['page']}: console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"{current['page']}: uncaught: {e}"))
 
-    def failed(request) -> None:  # noqa: ANN001
+    def failed(request) -> None:
         # Leaving a page cancels what it still loads (net::ERR_ABORTED); only real failures count.
         if not (current["leaving"] and "ERR_ABORTED" in (request.failure or "")):
             problems.append(f"{current['page']}: failed request {request.url} ({request.failure})")

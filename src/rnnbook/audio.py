@@ -28,16 +28,16 @@ from .checks import as_float_array, check_finite, check_int, check_real
 
 __all__ = [
     "FeatureConfig",
-    "num_frames",
-    "to_float",
-    "stft_magnitude",
-    "mel_filterbank",
-    "mel_band_centres",
-    "log_mel_spectrogram",
-    "mfcc",
     "compute_features",
+    "log_mel_spectrogram",
+    "mel_band_centres",
+    "mel_filterbank",
+    "mfcc",
+    "num_frames",
     "pad_features",
     "stack_frames",
+    "stft_magnitude",
+    "to_float",
 ]
 
 

@@ -174,5 +174,5 @@ def beam_search(
             if best_possible <= worst:
                 break
     live = [Hypothesis(p, float(s), float(s / length_penalty(len(p), alpha)), False) for p, s in zip(prefixes, scores)]
-    by_score = lambda hs: sorted(hs, key=lambda h: -h.score)  # noqa: E731
+    by_score = lambda hs: sorted(hs, key=lambda h: -h.score)
     return (by_score(finished) + by_score(live))[:beam_width]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["sigmoid", "logsumexp", "log_softmax", "softmax"]
+__all__ = ["log_softmax", "logsumexp", "sigmoid", "softmax"]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

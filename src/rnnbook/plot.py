@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PALETTE",
-    "use_book_style",
-    "format_table",
-    "draw_unrolled_rnn",
-    "draw_lstm_cell",
     "draw_gru_cell",
+    "draw_lstm_cell",
+    "draw_unrolled_rnn",
+    "format_table",
+    "use_book_style",
 ]
 
 #: Colour-blind-safe palette (Okabe & Ito), used as the default colour cycle.

@@ -22,10 +22,10 @@ import math
 
 import numpy as np
 
-from .checks import check_generator
+from .checks import check_generator, check_int
 from .numerics import softmax
 
-__all__ = ["top_k_filter", "sampling_distribution", "sample"]
+__all__ = ["sample", "sampling_distribution", "top_k_filter"]
 
 
 def _check_logits(logits: object) -> np.ndarray:
@@ -57,8 +57,7 @@ def _check_temperature(temperature: float) -> float:
 def _check_top_k(top_k: int | None, vocab_size: int) -> int | None:
     if top_k is None:
         return None
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)):
-        raise ValueError(f"top_k must be an integer in [1, {vocab_size}] or None, got {top_k!r}.")
+    top_k = check_int("top_k", top_k)  # TypeError for 2.5, True
     if not 1 <= top_k <= vocab_size:
         raise ValueError(f"top_k must lie in [1, V={vocab_size}], got {top_k}.")
     return int(top_k)

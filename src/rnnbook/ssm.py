@@ -25,7 +25,7 @@ import numpy as np
 from .checks import as_float_array, check_finite, check_rank, check_shape
 from .scan import linear_recurrence_scan, linear_recurrence_sequential
 
-__all__ = ["diagonal_ssm", "ssm_kernel", "selective_ssm", "zoh_discretize"]
+__all__ = ["diagonal_ssm", "selective_ssm", "ssm_kernel", "zoh_discretize"]
 
 
 def _check_u(u: object) -> np.ndarray:

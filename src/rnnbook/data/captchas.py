@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import check_int
+
 __all__ = ["CAPTCHA_ALPHABET", "CAPTCHA_STYLES", "CaptchaDataset", "make_captcha_dataset", "make_captcha_splits"]
 
 #: Digits and upper-case letters without the look-alikes 0/O, 1/I and Q: 31 symbols.
@@ -52,7 +54,7 @@ def _captcha_class(style: str) -> type:
         character_warp_dy = (0.1, 0.15)
 
         @staticmethod
-        def create_noise_dots(image, color, width=2, number=10):  # noqa: ANN001, ANN205
+        def create_noise_dots(image, color, width=2, number=10):
             return ImageCaptcha.create_noise_dots(image, color, width=width, number=number)
 
     return MildCaptcha
@@ -70,7 +72,7 @@ class _SeededSecrets:
     def randbits(self, k: int) -> int:
         return self._rng.getrandbits(k)
 
-    def choice(self, seq: Sequence):  # noqa: ANN201 - same contract as secrets.choice
+    def choice(self, seq: Sequence):
         return self._rng.choice(seq)
 
 
@@ -124,15 +126,16 @@ class CaptchaDataset:
 
 def _check_args(n: int, seed: int, min_len: int, max_len: int, alphabet: str, width: int, height: int) -> None:
     for name, value in (("n", n), ("seed", seed), ("min_len", min_len), ("max_len", max_len), ("width", width), ("height", height)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
+        check_int(name, value)  # TypeError for 2.0, "3", True
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     if not 1 <= min_len <= max_len:
         raise ValueError(f"need 1 <= min_len <= max_len, got min_len={min_len}, max_len={max_len}")
-    if not isinstance(alphabet, str) or not alphabet:
+    if not isinstance(alphabet, str):
+        raise TypeError(f"alphabet must be a string, got {type(alphabet).__name__}")
+    if not alphabet:
         raise ValueError("alphabet must be a non-empty string")
     if len(set(alphabet)) != len(alphabet):
         raise ValueError(f"alphabet characters must be unique, got {alphabet!r}")

@@ -6,7 +6,7 @@ import numpy as np
 
 from ._files import verified_path
 
-__all__ = ["CharVocab", "load_tinyshakespeare", "load_rt_polarity"]
+__all__ = ["CharVocab", "load_rt_polarity", "load_tinyshakespeare"]
 
 
 def load_tinyshakespeare() -> str:
@@ -61,7 +61,7 @@ class CharVocab:
         self.index: dict[str, int] = {c: i for i, c in enumerate(chars)}
 
     @classmethod
-    def from_text(cls, text: str) -> "CharVocab":
+    def from_text(cls, text: str) -> CharVocab:
         """The vocabulary of every distinct character of ``text``, sorted."""
         return cls(sorted(set(text)))
 

@@ -5,9 +5,9 @@ Keras layout (``kernel`` of shape ``(D, H)``), so ``x_t @ W_xh`` in code is :mat
 text and weights can be copied into ``keras.layers`` one-to-one.
 """
 
+from ..checks import as_float_array, check_finite, check_rank
 from .charlm import CharLM, evaluate_charlm, make_streams, train_charlm
 from .ctc import ctc_greedy_decode, ctc_loss, ctc_loss_and_grad, ctc_prefix_beam_search
-from ..checks import as_float_array, check_finite, check_rank
 from .gru import GRU
 from .layers import Dense, Embedding, softmax_cross_entropy
 from .lstm import LSTM

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-__all__ = ["numerical_gradient", "relative_error", "gradcheck"]
+__all__ = ["gradcheck", "numerical_gradient", "relative_error"]
 
 
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6, *, points: int = 2) -> np.ndarray:

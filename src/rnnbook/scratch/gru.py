@@ -30,10 +30,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Gradients, check_cache, check_param_shapes, check_sizes, masked_output_grads, masked_outputs
-from .base import validate_d_outputs, validate_inputs, validate_state
-from .init import recurrent_weights
 from ..numerics import sigmoid
+from .base import (
+    Gradients,
+    check_cache,
+    check_param_shapes,
+    check_sizes,
+    masked_output_grads,
+    masked_outputs,
+    validate_d_outputs,
+    validate_inputs,
+    validate_state,
+)
+from .init import recurrent_weights
 
 __all__ = ["GRU", "GRUCache"]
 

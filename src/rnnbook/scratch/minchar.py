@@ -33,7 +33,7 @@ class MinCharRNN:
     by: np.ndarray
 
     @classmethod
-    def init(cls, vocab_size: int, hidden_size: int, rng: np.random.Generator) -> "MinCharRNN":
+    def init(cls, vocab_size: int, hidden_size: int, rng: np.random.Generator) -> MinCharRNN:
         """Gaussian weights with standard deviation 0.01 and zero biases, as in the original."""
         V, H = vocab_size, hidden_size
         return cls(

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..checks import as_float_array, check_finite, check_mask, check_rank, check_shape
-from .base import Gradients, check_cache, check_sizes, masked_output_grads, masked_outputs
-from .base import validate_d_outputs, validate_inputs, validate_state
+from .base import (
+    Gradients,
+    check_cache,
+    check_sizes,
+    masked_output_grads,
+    masked_outputs,
+    validate_d_outputs,
+    validate_inputs,
+    validate_state,
+)
 from .init import recurrent_weights
 
 __all__ = ["SimpleRNN", "SimpleRNNCache", "simple_rnn_forward", "simple_rnn_steps"]

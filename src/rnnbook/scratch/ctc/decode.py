@@ -48,7 +48,7 @@ def _lse(a: float, b: float) -> float:
         return b
     if b == -math.inf:
         return a
-    m = a if a > b else b
+    m = max(b, a)
     return m + math.log1p(math.exp(-abs(a - b)))
 
 

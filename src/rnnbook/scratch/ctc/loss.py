@@ -35,12 +35,12 @@ from ...checks import as_float_array, check_finite, check_int, check_rank
 from ...numerics import log_softmax, logsumexp
 
 __all__ = [
+    "ctc_brute_force_loss",
     "ctc_collapse",
-    "ctc_min_input_length",
+    "ctc_labelling_log_probs",
     "ctc_loss",
     "ctc_loss_and_grad",
-    "ctc_brute_force_loss",
-    "ctc_labelling_log_probs",
+    "ctc_min_input_length",
 ]
 
 _NEG_INF = -np.inf

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_tags
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,8 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         second = "stored outputs" if args.stored else f"{args.threads[1]}"
         print(f"{name}: run 1 ({args.threads[0]} thread(s)), run 2 ({second})", flush=True)
-        run1 = execute(path, args.threads[0], args.timeout)
-        run2 = nbformat.read(path, as_version=4) if args.stored else execute(path, args.threads[1], args.timeout)
+        try:
+            run1 = execute(path, args.threads[0], args.timeout)
+            run2 = nbformat.read(path, as_version=4) if args.stored else execute(path, args.threads[1], args.timeout)
+        except CellExecutionError as err:  # a failing cell is a difference too: report it, go on
+            summary = str(err).strip().splitlines()[-1][:200]
+            all_diffs.append(f"{path.name}: a cell raised an error ({summary})")
+            print(f"  error: {summary}", flush=True)
+            continue
         diffs = compare(path, run1, run2)
         print(f"  {len(compared_cells(run1))} compared cells, {len(diffs)} difference(s)", flush=True)
         all_diffs += diffs

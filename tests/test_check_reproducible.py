@@ -52,3 +52,13 @@ def test_stored_mode_compares_one_run_with_the_stored_outputs(tmp_path: Path, ca
     out = capsys.readouterr().out
     assert "run 2 (stored outputs)" in out
     assert "nb.ipynb cell 0: stdout differs, line 1: '1' != '2'" in out
+
+
+def test_a_cell_that_fails_is_reported_and_the_run_goes_on(tmp_path: Path, capsys) -> None:
+    bad, good = tmp_path / "bad.ipynb", tmp_path / "good.ipynb"
+    nbformat.write(notebook([[]], ["assert False, 'floor missed'"]), bad)
+    nbformat.write(notebook([[stream("ok\n")]], ["print('ok')"]), good)
+    assert cr.main(["--stored", str(bad), str(good)]) == 1
+    out = capsys.readouterr().out
+    assert "bad.ipynb: a cell raised an error" in out and "floor missed" in out
+    assert "good.ipynb: run 1" in out and "1 difference(s) between the runs" in out

@@ -9,11 +9,7 @@ import captcha.image
 import numpy as np
 import pytest
 
-from rnnbook.data.captchas import (
-    CAPTCHA_ALPHABET,
-    make_captcha_dataset,
-    make_captcha_splits,
-)
+from rnnbook.data.captchas import CAPTCHA_ALPHABET, make_captcha_dataset, make_captcha_splits
 
 
 def test_shapes_dtype_range_and_labels() -> None:

@@ -8,12 +8,7 @@ import pytest
 from rnnbook.data import CharVocab, load_tinyshakespeare
 from rnnbook.scratch import CharLM, evaluate_charlm, make_streams, train_charlm
 from rnnbook.scratch.gradcheck import gradcheck
-from rnnbook.scratch.minchar import (
-    MinCharRNN,
-    _loss_fun,
-    minchar_to_charlm,
-    train_minchar,
-)
+from rnnbook.scratch.minchar import MinCharRNN, _loss_fun, minchar_to_charlm, train_minchar
 
 
 @pytest.mark.parametrize("embed_dim", [None, 4])

@@ -11,12 +11,7 @@ silence_tensorflow()
 keras = pytest.importorskip("keras")
 torch = pytest.importorskip("torch")
 
-from rnnbook.convert import (
-    keras_gru_to_torch,
-    keras_lstm_to_torch,
-    torch_gru_to_keras,
-    torch_lstm_to_keras,
-)
+from rnnbook.convert import keras_gru_to_torch, keras_lstm_to_torch, torch_gru_to_keras, torch_lstm_to_keras
 
 D, H, B, T = 3, 5, 4, 7
 CASES = {

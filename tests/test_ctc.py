@@ -193,11 +193,7 @@ def test_edit_distance() -> None:
 
 def test_decoders_and_collapse_reject_bad_inputs() -> None:
     """NaN logits, 2-D paths, non-integer beam widths and lengths fail with a clear error."""
-    from rnnbook.scratch.ctc import (
-        ctc_collapse,
-        ctc_greedy_decode,
-        ctc_prefix_beam_search,
-    )
+    from rnnbook.scratch.ctc import ctc_collapse, ctc_greedy_decode, ctc_prefix_beam_search
 
     x = np.zeros((1, 3, 3))
     x[0, 1, 2] = np.nan

@@ -9,13 +9,7 @@ import numpy as np
 import pytest
 
 from rnnbook import data
-from rnnbook.data import (
-    CHECKSUMS,
-    CharVocab,
-    ChecksumError,
-    DataFileMissingError,
-    sha256sum,
-)
+from rnnbook.data import CHECKSUMS, CharVocab, ChecksumError, DataFileMissingError, sha256sum
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -10,12 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnnbook.data import (
-    ChecksumError,
-    DataFileMissingError,
-    load_fashion_mnist,
-    make_moving_fashion,
-)
+from rnnbook.data import ChecksumError, DataFileMissingError, load_fashion_mnist, make_moving_fashion
 from rnnbook.data.fashion_mnist import FASHION_MNIST_CLASSES, parse_idx
 from rnnbook.data.moving_fashion import (
     bounce_step,

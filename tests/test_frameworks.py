@@ -8,14 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from rnnbook.distributed import (
-    free_ports,
-    load_job,
-    run_workers,
-    save_job,
-    shard_rows,
-    tf_config,
-)
+from rnnbook.distributed import free_ports, load_job, run_workers, save_job, shard_rows, tf_config
 from rnnbook.utils import silence_tensorflow
 
 silence_tensorflow()

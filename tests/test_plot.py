@@ -11,13 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnbook.plot import (
-    draw_gru_cell,
-    draw_lstm_cell,
-    draw_unrolled_rnn,
-    format_table,
-    use_book_style,
-)
+from rnnbook.plot import draw_gru_cell, draw_lstm_cell, draw_unrolled_rnn, format_table, use_book_style
 
 
 def test_format_table_integers_missing_and_floats() -> None:

@@ -5,12 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnbook.scan import (
-    linear_recurrence,
-    linear_recurrence_scan,
-    linear_recurrence_sequential,
-    scan_rounds,
-)
+from rnnbook.scan import linear_recurrence, linear_recurrence_scan, linear_recurrence_sequential, scan_rounds
 from rnnbook.scratch.gradcheck import gradcheck
 from rnnbook.scratch.minrnn import MinGRU, MinLSTM, MinRNNCache
 from rnnbook.ssm import diagonal_ssm, selective_ssm, ssm_kernel, zoh_discretize

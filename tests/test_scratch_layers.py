@@ -7,16 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnnbook.scratch import (
-    SGD,
-    Adagrad,
-    Adam,
-    Dense,
-    Embedding,
-    clip_grad_norm,
-    global_norm,
-    softmax_cross_entropy,
-)
+from rnnbook.scratch import SGD, Adagrad, Adam, Dense, Embedding, clip_grad_norm, global_norm, softmax_cross_entropy
 from rnnbook.scratch.gradcheck import gradcheck
 
 TOL = 1e-6

@@ -5,15 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnbook.data import (
-    ChecksumError,
-    Vocab,
-    detokenize,
-    load_tatoeba,
-    normalize,
-    split_pairs,
-    tokenize,
-)
+from rnnbook.data import ChecksumError, Vocab, detokenize, load_tatoeba, normalize, split_pairs, tokenize
 
 
 def test_load_counts_and_first_pairs():

@@ -36,9 +36,7 @@ def test_different_seed_different_numbers() -> None:
 
 
 def test_tf_ops_are_deterministic_after_seeding() -> None:
-    from tensorflow.python.framework import (
-        config as tf_config,  # the public API has only the setter
-    )
+    from tensorflow.python.framework import config as tf_config  # the public API has only the setter
 
     seed_everything(0)
     assert tf_config.is_op_determinism_enabled()

@@ -14,12 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .convert import (
-    keras_gru_to_torch,
-    keras_lstm_to_torch,
-    torch_gru_to_keras,
-    torch_lstm_to_keras,
-)
+from .convert import keras_gru_to_torch, keras_lstm_to_torch, torch_gru_to_keras, torch_lstm_to_keras
 from .distributed import load_job, shard_rows
 
 __all__ = ["TorchCharLM", "train_torch_sgd"]

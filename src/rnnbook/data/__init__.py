@@ -13,14 +13,7 @@ otherwise): ``seed``, a non-negative ``int``, when the generator owns its random
 from one stream (``adding_problem``: train, validation and test from one generator).
 """
 
-from ._files import (
-    CHECKSUMS,
-    ChecksumError,
-    DataFileMissingError,
-    data_dir,
-    sha256sum,
-    verified_path,
-)
+from ._files import CHECKSUMS, ChecksumError, DataFileMissingError, data_dir, sha256sum, verified_path
 from .adding import ADDING_BASELINE_MSE, adding_problem
 from .connected_digits import ConnectedUtterance, make_connected_digits
 from .ett import ETT_COLUMNS, load_ett
@@ -40,23 +33,9 @@ from .shapes_vqa import (
     make_shapes_vqa,
     make_shapes_vqa_splits,
 )
-from .tatoeba import (
-    TATOEBA_PAIRS,
-    Vocab,
-    detokenize,
-    load_tatoeba,
-    normalize,
-    split_pairs,
-    tokenize,
-)
+from .tatoeba import TATOEBA_PAIRS, Vocab, detokenize, load_tatoeba, normalize, split_pairs, tokenize
 from .text import CharVocab, load_rt_polarity, load_tinyshakespeare
-from .ud import (
-    UD_EWT_SPLITS,
-    UPOS_TAGS,
-    TaggedSentence,
-    load_ud_english_ewt,
-    parse_upos_conllu,
-)
+from .ud import UD_EWT_SPLITS, UPOS_TAGS, TaggedSentence, load_ud_english_ewt, parse_upos_conllu
 
 __all__ = [
     "ADDING_BASELINE_MSE",

@@ -25,14 +25,7 @@ from typing import Any, Protocol, Union
 
 import numpy as np
 
-from ..checks import (
-    as_float_array,
-    check_finite,
-    check_int,
-    check_mask,
-    check_rank,
-    check_shape,
-)
+from ..checks import as_float_array, check_finite, check_int, check_mask, check_rank, check_shape
 
 __all__ = [
     "Gradients",

@@ -22,14 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..numerics import sigmoid
-from .base import (
-    Gradients,
-    check_param_shapes,
-    check_sizes,
-    validate_d_outputs,
-    validate_inputs,
-    validate_state_pair,
-)
+from .base import Gradients, check_param_shapes, check_sizes, validate_d_outputs, validate_inputs, validate_state_pair
 from .init import recurrent_weights
 
 __all__ = ["LayerNormLSTM", "LayerNormLSTMCache", "layer_norm", "layer_norm_backward"]

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import (
-    as_float_array,
-    check_finite,
-    check_int,
-    check_mask,
-    check_rank,
-    check_shape,
-)
+from ..checks import as_float_array, check_finite, check_int, check_mask, check_rank, check_shape
 from ..numerics import log_softmax
 from .base import Gradients, check_sizes
 from .init import glorot_uniform

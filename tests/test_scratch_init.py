@@ -43,7 +43,11 @@ def test_lstm_family_starts_with_forget_bias_one() -> None:
 
 
 def test_bad_sizes_are_rejected() -> None:
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match="input_dim must be an integer >= 1"):
         recurrent_weights(np.random.default_rng(0), 0, 3, 4)
+    with pytest.raises(ValueError, match="blocks must be an integer >= 1"):
+        recurrent_weights(np.random.default_rng(0), 2, 3, 0)
+    with pytest.raises(TypeError, match="units must be an integer"):
+        recurrent_weights(np.random.default_rng(0), 2, 2.5, 4)
     with pytest.raises(TypeError, match="rng"):
         recurrent_weights(0, 2, 3, 4)

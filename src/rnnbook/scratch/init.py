@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_generator
+from ..checks import check_generator, check_int
 
 __all__ = ["glorot_uniform", "orthogonal", "recurrent_weights"]
 
@@ -63,7 +63,8 @@ def recurrent_weights(
     ``bias_shape`` (default ``(blocks·H,)``). ``blocks`` is 1 for the vanilla RNN, 3 for the GRU, 4
     for the LSTM.
     """
-    n = blocks * units
+    input_dim, units = check_int("input_dim", input_dim, 1), check_int("units", units, 1)
+    n = check_int("blocks", blocks, 1) * units
     return {
         "kernel": glorot_uniform(rng, (input_dim, n), dtype),
         "recurrent_kernel": orthogonal(rng, (units, n), dtype),

@@ -17,12 +17,14 @@ export CUDA_VISIBLE_DEVICES :=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: help install book test test-src test-notebooks test-site execute format reproducible lab lock clean
+.PHONY: help install book lint test test-src test-notebooks test-site execute format reproducible lab lock clean
 
 help:
 	@echo "make book     build the website into _build/html (stored notebook outputs, warnings are errors)"
-	@echo "make test     every check: pytest on src/ and tests/, pairing, nbval over every chapter, the book build,"
+	@echo "make test     every check: ruff on src/ tests/ scripts/, pytest on src/ and tests/, pairing, nbval over"
+	@echo "              every chapter, the book build,"
 	@echo "              then the site in headless Chromium (tests/test_site.py)"
+	@echo "make lint            ruff check on src/, tests/ and scripts/ (rules in pyproject.toml)"
 	@echo "make test-src        pytest on tests/ only (no notebooks)"
 	@echo "make test-notebooks  nbval over every chapter only"
 	@echo "make execute  re-execute the chapters whose .md changed (or CHAPTERS="chapters/NN_x.md") and re-sync the pairs"
@@ -57,7 +59,11 @@ test-notebooks: $(STAMP)
 test-site: $(STAMP)
 	$(PY) -m pytest tests/test_site.py -v
 
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+
 test: $(STAMP)
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest tests --ignore=tests/test_site.py --nbval chapters book --durations=15
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory test-site

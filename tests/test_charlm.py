@@ -17,7 +17,7 @@ def test_full_model_gradcheck(embed_dim):
     lm = CharLM(7, 6, rng=rng, embed_dim=embed_dim)
     ids, targets = rng.integers(0, 7, (3, 5)), rng.integers(0, 7, (3, 5))
     state0 = rng.normal(0, 0.5, (3, 6))
-    loss, grads, _ = lm.loss_and_grads(ids, targets, state0)
+    _loss, grads, _ = lm.loss_and_grads(ids, targets, state0)
     assert set(grads) == set(lm.params)
     # A mean loss (~2 nats) has round-off ~1e-16·2/eps, comparable to its smallest gradient entries
     # at eps=1e-6; the O(eps⁴) five-point stencil allows eps=1e-3 and keeps both errors ~1e-12.
@@ -52,7 +52,7 @@ def test_minchar_matches_charlm():
     for w in (m.Wxh, m.Whh, m.Why):
         w *= 30  # away from the tiny init so the comparison is not trivial
     ids = list(rng.integers(0, 6, 9))
-    loss, (dWxh, dWhh, dWhy, dbh, dby), h = _loss_fun(m, ids[:-1], ids[1:], np.zeros((5, 1)))
+    loss, (_dWxh, dWhh, _dWhy, _dbh, dby), h = _loss_fun(m, ids[:-1], ids[1:], np.zeros((5, 1)))
     lm = minchar_to_charlm(m)
     lm_loss, g, state = lm.loss_and_grads(np.array([ids[:-1]]), np.array([ids[1:]]))
     assert lm_loss * 8 == pytest.approx(loss, rel=1e-12)  # min-char sums, CharLM averages

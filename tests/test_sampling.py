@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -43,7 +45,7 @@ def test_high_temperature_tends_to_uniform() -> None:
 def test_temperature_sharpens_monotonically() -> None:
     # the probability of the most likely symbol grows as the temperature falls
     top = [sampling_distribution(LOGITS[0], temperature=t).max() for t in (4.0, 2.0, 1.0, 0.5, 0.25)]
-    assert all(a < b for a, b in zip(top, top[1:]))
+    assert all(a < b for a, b in itertools.pairwise(top))
 
 
 def test_top_k_one_is_greedy() -> None:

@@ -57,7 +57,7 @@ def test_parallel_and_step_by_step_agree(cls):
     layer.params["bias"][:] = rng.normal(size=layer.params["bias"].shape)
     x, h0 = rng.normal(size=(4, 11, 3)), rng.normal(size=(4, 5))
     out_par, last_par, _ = layer.forward(x, h0)
-    out_seq, last_seq, _ = layer.forward(x, h0, parallel=False)
+    out_seq, _last_seq, _ = layer.forward(x, h0, parallel=False)
     np.testing.assert_allclose(out_par, out_seq, atol=1e-12)
     h = h0
     for t in range(x.shape[1]):
@@ -101,7 +101,7 @@ def test_gradients_pass_gradcheck(cls, parallel):
         out, last, _ = layer.forward(x, h0, parallel=parallel)
         return float(np.sum(w_out * out) + np.sum(w_fin * last**2))
 
-    out, last, cache = layer.forward(x, h0, parallel=parallel)
+    _out, last, cache = layer.forward(x, h0, parallel=parallel)
     grads = layer.backward(w_out, cache, 2 * w_fin * last, parallel=parallel)
     errors = gradcheck(
         loss,

@@ -60,7 +60,7 @@ def test_variants_differ_and_update_convention():
         (layer.params["bias"][1] if layer.reset_after else layer.params["bias"])[5:10] = 50.0
     np.testing.assert_allclose(a.forward(x, h0)[0], b.forward(x, h0)[0], atol=1e-12)
     a.params["bias"][:5] = 50.0  # z ≈ 1: the state never changes
-    out, h, cache = a.forward(x, h0)
+    _out, h, cache = a.forward(x, h0)
     np.testing.assert_allclose(h, h0, atol=1e-12)
     assert set(cache.activations()) == {"z", "r", "n", "h"}
 

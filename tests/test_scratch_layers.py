@@ -157,8 +157,8 @@ def test_clip_rescales_to_max_norm_exactly():
     returned = clip_grad_norm(grads, 1.5)
     assert returned == pytest.approx(norm, rel=1e-12)
     assert global_norm(grads) == pytest.approx(1.5, rel=1e-12)
-    for k in grads:  # same direction
-        np.testing.assert_allclose(grads[k], before[k] * (1.5 / norm), rtol=1e-12)
+    for k, g in grads.items():  # same direction
+        np.testing.assert_allclose(g, before[k] * (1.5 / norm), rtol=1e-12)
 
 
 def test_clip_leaves_small_gradients_unchanged():

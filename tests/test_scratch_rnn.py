@@ -48,7 +48,7 @@ def test_gradcheck_no_mask(use_final):
 
 
 def test_gradcheck_with_mask():
-    rng, layer, x, h0 = _layer_and_data(B=4, T=7)
+    _rng, layer, x, h0 = _layer_and_data(B=4, T=7)
     mask = np.ones((4, 7), dtype=bool)
     mask[0, 5:] = False  # post-padding
     mask[1, :2] = False  # pre-padding

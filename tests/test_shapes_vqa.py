@@ -102,7 +102,7 @@ def test_encode_questions() -> None:
     ids = encode_questions(["is there a red circle ?", "what colour is the square ?"])
     assert ids.shape == (2, 10) and ids.dtype == np.int32
     assert ids[0, :4].tolist() == [0, 0, 0, 0]  # padded at the front
-    assert [QUESTION_VOCAB[i] for i in ids[1, 4:]] == "what colour is the square ?".split()
+    assert [QUESTION_VOCAB[i] for i in ids[1, 4:]] == ["what", "colour", "is", "the", "square", "?"]
 
 
 @pytest.mark.parametrize(

@@ -82,12 +82,12 @@ class FeatureConfig:
     @property
     def frame_length(self) -> int:
         """Frame length in samples."""
-        return int(round(self.sample_rate * self.frame_length_ms / 1000))
+        return round(self.sample_rate * self.frame_length_ms / 1000)
 
     @property
     def frame_step(self) -> int:
         """Frame step (hop) in samples."""
-        return int(round(self.sample_rate * self.frame_step_ms / 1000))
+        return round(self.sample_rate * self.frame_step_ms / 1000)
 
     @property
     def num_fft_bins(self) -> int:
@@ -120,10 +120,10 @@ def to_float(audio: np.ndarray) -> np.ndarray:
     if a is not None and np.issubdtype(a.dtype, np.integer):
         raise TypeError(f"audio must be int16 PCM or float in [-1, 1), got {a.dtype}: scale it to float first.")
     a = as_float_array("audio", audio)
-    if a.dtype == np.float64 and not (isinstance(audio, np.ndarray) and audio.dtype == np.float64):
-        # Python ints/lists: no dtype says they are PCM, so they must already be floats in [-1, 1].
-        if np.any(np.abs(a) > 1.0):
-            raise ValueError("audio given as a list or integers must hold floats in [-1, 1]; pass int16 PCM as np.int16.")
+    # Python ints/lists: no dtype says they are PCM, so they must already be floats in [-1, 1].
+    from_python = a.dtype == np.float64 and not (isinstance(audio, np.ndarray) and audio.dtype == np.float64)
+    if from_python and np.any(np.abs(a) > 1.0):
+        raise ValueError("audio given as a list or integers must hold floats in [-1, 1]; pass int16 PCM as np.int16.")
     check_finite("audio", a)
     return a.astype(np.float32)
 

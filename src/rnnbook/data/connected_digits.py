@@ -88,13 +88,13 @@ def make_connected_digits(
     lo_ms, hi_ms = gap_ms
     if not 0 <= lo_ms <= hi_ms:
         raise ValueError(f"gap_ms must be (low, high) with 0 <= low <= high, got {gap_ms}.")
-    lo, hi = int(round(lo_ms * FSDD_SAMPLE_RATE / 1000)), int(round(hi_ms * FSDD_SAMPLE_RATE / 1000))
+    lo, hi = round(lo_ms * FSDD_SAMPLE_RATE / 1000), round(hi_ms * FSDD_SAMPLE_RATE / 1000)
     if overlap_ms is not None:
         o_lo, o_hi = overlap_ms
         if not 0 <= o_lo <= o_hi:
             raise ValueError(f"overlap_ms must be (low, high) with 0 <= low <= high, got {overlap_ms}.")
-        lo = -int(round(o_hi * FSDD_SAMPLE_RATE / 1000))  # gaps are minus the overlaps
-        hi = -int(round(o_lo * FSDD_SAMPLE_RATE / 1000))
+        lo = -round(o_hi * FSDD_SAMPLE_RATE / 1000)  # gaps are minus the overlaps
+        hi = -round(o_lo * FSDD_SAMPLE_RATE / 1000)
     if snr_db is not None and not np.isfinite(snr_db):
         raise ValueError(f"snr_db must be a finite number of dB or None, got {snr_db}.")
     by_speaker: dict[str, list[int]] = {}

@@ -66,9 +66,7 @@ TYPE_ANSWERS = {
     "exist": ("yes", "no"),
     "position": QUADRANTS,
 }
-_WORDS = (
-    "what colour shape is the object how many objects are there a where ?"
-).split()
+_WORDS = ["what", "colour", "shape", "is", "the", "object", "how", "many", "objects", "are", "there", "a", "where", "?"]
 QUESTION_VOCAB = ("<pad>", *_WORDS, *COLOURS, *SHAPES, *(s + "s" for s in SHAPES))
 MAX_QUESTION_LEN = 10
 SIZE = 6  # pixels per shape
@@ -120,7 +118,7 @@ def render_scene(scene: np.ndarray, offsets: np.ndarray, *, cell: int = 8) -> np
     uint8."""
     scene, offsets = np.asarray(scene), np.asarray(offsets)
     cell = check_int("cell", cell, minimum=SIZE)
-    g = int(round(np.sqrt(scene.size)))
+    g = round(np.sqrt(scene.size))
     if scene.ndim != 1 or g * g != scene.size:
         raise ValueError(f"scene must be a flat array of grid * grid codes, got shape {scene.shape}.")
     if offsets.shape != (scene.size, 2) or offsets.min() < 0 or offsets.max() > cell - SIZE:

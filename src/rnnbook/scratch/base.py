@@ -21,7 +21,7 @@ are pure functions of their arguments plus ``self.params``, which makes gradient
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, Union
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: A recurrent state: ``(B, H)`` for RNN/GRU, ``(h, c)`` for LSTM.
-State = Union[np.ndarray, tuple[np.ndarray, np.ndarray]]
+State = np.ndarray | tuple[np.ndarray, np.ndarray]
 
 
 @dataclass

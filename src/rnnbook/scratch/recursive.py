@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Union
-
 import numpy as np
 
 from ..checks import as_float_array, check_rank, check_shape
@@ -11,7 +9,7 @@ from ..checks import as_float_array, check_rank, check_shape
 __all__ = ["Tree", "recursive_forward"]
 
 #: A binary tree: a leaf is an integer index into ``leaves``; an internal node is a pair of subtrees.
-Tree = Union[int, tuple["Tree", "Tree"]]
+Tree = int | tuple["Tree", "Tree"]
 
 
 def recursive_forward(tree: Tree, leaves: np.ndarray, W_left: np.ndarray, W_right: np.ndarray, b: np.ndarray) -> np.ndarray:

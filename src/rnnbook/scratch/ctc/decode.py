@@ -96,7 +96,7 @@ def ctc_prefix_beam_search(
         ``log_prob`` is the prefix's total :math:`\\log (p_b + p_{nb})`.
     """
     x, tl, blank = _check_logits_lengths(logits, input_lengths, blank)
-    B, T, K = x.shape
+    B, _T, K = x.shape
     beam_width = check_int("beam_width", beam_width, 1)
     if prune is not None:
         prune = check_real("prune", prune)

@@ -131,7 +131,7 @@ def _forward_backward(
     (B, T, S), the extended labels ``z`` (B, S) and their valid mask (B, S). Both ``alpha_t(s)`` and
     ``beta_t(s)`` include the emission ``y_t(z_s)``; entries outside an example's lengths are -inf.
     """
-    B, T, K = x.shape
+    B, T, _K = x.shape
     logp = log_softmax(x.astype(np.float64), axis=-1)  # log y_t(k), (B, T, K)
     z, valid, skip, s_len = _extended(lab, ll, blank)
     S = z.shape[1]

@@ -131,3 +131,17 @@ def test_bad_step_outputs_are_rejected():
         greedy_decode(lambda t, s: (np.zeros((5, V)), s), np.zeros((1, 1)), BOS, EOS, 3)
     with pytest.raises(TypeError, match="pair"):
         greedy_decode(lambda t, s: np.zeros((1, V)), np.zeros((1, 1)), BOS, EOS, 3)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_top_k_selection_matches_a_full_stable_sort(seed):
+    # beam search keeps its beam_width best extensions with a partial sort; with many ties and
+    # -inf entries it must pick and order exactly what a full stable argsort picks
+    from rnnbook.decoding import _top_k_stable
+
+    rng = np.random.default_rng(seed)
+    values = -rng.integers(0, 6, size=200).astype(float)  # six distinct values: many ties
+    values[rng.choice(200, 20, replace=False)] = -np.inf
+    for k in (1, 2, 4, 7, 50, 199, 200, 300):
+        expected = np.argsort(-values, kind="stable")[:k]
+        np.testing.assert_array_equal(_top_k_stable(values, k), expected)

@@ -89,6 +89,17 @@ def _call_step(step: StepFn, tokens: np.ndarray, state: Any, vocab_size: int | N
     return log_probs, out[1]
 
 
+def _top_k_stable(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest entries of 1-D ``values``, largest first, ties in index order:
+    ``np.argsort(-values, kind="stable")[:k]`` without sorting the whole array (a beam search
+    step ranks beam_width x vocabulary candidates to keep beam_width of them)."""
+    if k >= values.size:
+        return np.argsort(-values, kind="stable")
+    kth = np.partition(values, values.size - k)[values.size - k]  # the k-th largest value
+    candidates = np.flatnonzero(values >= kth)  # every entry at least as large, ties included
+    return candidates[np.argsort(-values[candidates], kind="stable")][:k]
+
+
 def greedy_decode(step: StepFn, state: Any, bos_id: int, eos_id: int, max_len: int) -> Hypothesis:
     """The most probable next token at each step, for one source sentence.
 
@@ -149,8 +160,7 @@ def beam_search(
             raise ValueError(f"eos_id {eos_id} is outside the vocabulary of size {vocab}")
         total = scores[:, None] + log_probs  # (K, V)
         flat = total.reshape(-1)
-        # the best beam_width extensions; stable sort so ties break by (beam, token) order
-        order = np.argsort(-flat, kind="stable")[: beam_width]
+        order = _top_k_stable(flat, beam_width)
         order = order[np.isfinite(flat[order])]
         rows, toks = np.divmod(order, vocab)
         keep_rows, keep_toks, keep_scores = [], [], []

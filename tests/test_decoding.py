@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from rnnbook.decoding import beam_search, greedy_decode, length_penalty
+from rnnbook.decoding import beam_search, beam_search_batch, greedy_decode, length_penalty
 
 V, EOS, BOS = 4, 0, 3
 
@@ -145,3 +145,94 @@ def test_top_k_selection_matches_a_full_stable_sort(seed):
     for k in (1, 2, 4, 7, 50, 199, 200, 300):
         expected = np.argsort(-values, kind="stable")[:k]
         np.testing.assert_array_equal(_top_k_stable(values, k), expected)
+
+
+def sentence_step(seed: int, n_sentences: int, ties: bool = False):
+    """A decoder over several sentences: row ``i`` of the state holds ``(step count, sentence)``,
+    and each sentence has its own Markov table. ``ties=True`` rounds the logits (many equal
+    log-probabilities) and forbids some tokens (-inf), to exercise tie-breaking."""
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(size=(n_sentences, 6, V, V)) * 2.0
+    if ties:
+        logits = np.round(logits)
+        logits[rng.random(logits.shape) < 0.15] = -np.inf
+        logits[..., 1] = np.maximum(logits[..., 1], 0.0)  # every row keeps a finite token
+
+    def step(tokens, state):
+        t, sent = state[:, 0].astype(int), state[:, 1].astype(int)
+        z = logits[sent, np.minimum(t, 5), tokens]
+        zmax = z.max(axis=1, keepdims=True)
+        logp = z - zmax - np.log(np.exp(z - zmax).sum(axis=1, keepdims=True))
+        return logp, state + np.array([1, 0])
+
+    init = np.stack([np.zeros(n_sentences), np.arange(n_sentences)], axis=1)
+    return step, init
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("beam_width, alpha, max_len", [(1, 0.0, 6), (2, 0.6, 5), (3, 1.5, 6), (5, 0.0, 4), (4, 0.6, 1)])
+def test_batched_beam_search_is_beam_search_sentence_by_sentence(seed, ties, beam_width, alpha, max_len):
+    step, init = sentence_step(seed, n_sentences=7, ties=ties)
+    batched = beam_search_batch(step, init, BOS, EOS, max_len, beam_width, alpha)
+    assert len(batched) == 7
+    for i in range(7):
+        alone = beam_search(step, init[i : i + 1], BOS, EOS, max_len, beam_width, alpha)
+        assert batched[i] == alone  # same tokens, log-probabilities, scores, order
+
+
+def test_batched_beam_search_on_a_seq2seq_decoder():
+    # a NumPy encoder-decoder with random weights: all the sentences of a batch at once give what
+    # each gives alone (the state is a tuple whose rows are reordered with the beams)
+    from rnnbook.seq2seq_numpy import NumpySeq2Seq
+
+    rng = np.random.default_rng(0)
+    units, emb, vs, vt = 8, 6, 20, 30
+    w = lambda *shape: rng.normal(scale=0.5, size=shape)
+    gru = lambda n_in: [w(n_in, 3 * units), w(units, 3 * units), w(2, 3 * units)]
+    net = NumpySeq2Seq(
+        {
+            "src_embedding": [w(vs, emb)],
+            "encoder_gru": gru(emb),
+            "tgt_embedding": [w(vt, emb)],
+            "decoder_gru": gru(emb),
+            "attention": [w(units)],
+            "combine": [w(2 * units, units), w(units)],
+            "logits": [w(units, vt) * 3, w(vt)],
+        }
+    )
+    src = rng.integers(1, vs, size=(12, 5))
+    src[::3, 3:] = 0  # some shorter sentences
+    h, e, m = net.encode(src)
+    batched = beam_search_batch(net, (h, e, m), 1, 2, 8, beam_width=3, alpha=0.6)
+    for i in range(len(src)):
+        alone = beam_search(net, (h[i : i + 1], e[i : i + 1], m[i : i + 1]), 1, 2, 8, beam_width=3, alpha=0.6)
+        assert [x.tokens for x in batched[i]] == [x.tokens for x in alone]
+        np.testing.assert_allclose([x.score for x in batched[i]], [x.score for x in alone], rtol=1e-12)
+
+
+def test_batched_beam_search_rejects_bad_states_and_arguments():
+    step, init = sentence_step(0, 3)
+    with pytest.raises(ValueError, match="same number of rows"):
+        beam_search_batch(lambda t, s: (step(t, s[0])[0], s), (init, np.zeros((2, 1))), BOS, EOS, 3)
+    with pytest.raises(ValueError, match="at least one row"):
+        beam_search_batch(step, init[:0], BOS, EOS, 3)
+    with pytest.raises(TypeError, match="state"):
+        beam_search_batch(step, "abc", BOS, EOS, 3)
+    with pytest.raises(ValueError, match="beam_width"):
+        beam_search_batch(step, init, BOS, EOS, 3, beam_width=0)
+    with pytest.raises(ValueError, match="eos_id"):
+        beam_search_batch(step, init, BOS, 9, 3)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_top_k_of_every_row_matches_the_one_row_version(seed):
+    from rnnbook.decoding import _top_k_stable, _top_k_stable_rows
+
+    rng = np.random.default_rng(seed)
+    values = -rng.integers(0, 4, size=(9, 40)).astype(float)
+    values[rng.random(values.shape) < 0.3] = -np.inf
+    values[0] = -np.inf  # a row with nothing finite
+    for k in (1, 3, 39, 40, 41):
+        got = _top_k_stable_rows(values, k)
+        np.testing.assert_array_equal(got, np.stack([_top_k_stable(row, k) for row in values]))

@@ -3,6 +3,8 @@ the Dice word-by-word baseline."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -37,6 +39,24 @@ def test_step_model_reproduces_teacher_forced_logits(attention):
 def test_build_rejects_bad_sizes():
     with pytest.raises(ValueError, match="units"):
         build_seq2seq(10, 10, units=0)
+
+
+def test_dice_lexicon_ties_do_not_depend_on_the_hash_seed():
+    # "x", "y" and "z" tie for "a" (same Dice, same count): the first seen wins, in every process
+    import subprocess
+    import sys
+
+    code = (
+        "from rnnbook.seq2seq import dice_lexicon; "
+        "print(dice_lexicon([['a', 'b'], ['b', 'a']], [['z', 'y', 'x'], ['x', 'y', 'z']]))"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ | {"PYTHONHASHSEED": str(seed)}
+        ).stdout
+        for seed in range(1, 6)
+    }
+    assert outs == {"{'a': 'z', 'b': 'z'}\n"}
 
 
 def test_dice_lexicon_brute_force():

@@ -31,7 +31,7 @@ import numpy as np
 
 from .checks import check_int, check_real
 
-__all__ = ["Hypothesis", "beam_search", "greedy_decode", "length_penalty"]
+__all__ = ["Hypothesis", "beam_search", "beam_search_batch", "greedy_decode", "length_penalty"]
 
 StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
 
@@ -73,6 +73,21 @@ def _select(state: Any, rows: np.ndarray) -> Any:
     raise TypeError(f"state must be an array or a tuple/list/dict of arrays, got {type(state).__name__}")
 
 
+def _num_rows(state: Any) -> int:
+    """The number of rows shared by every array in ``state`` (see :func:`_select`)."""
+    if isinstance(state, np.ndarray) or hasattr(state, "numpy"):
+        if np.ndim(state) == 0:
+            raise ValueError("state arrays must have one row per sentence, got a 0-d array")
+        return int(np.shape(state)[0])
+    parts = list(state.values()) if isinstance(state, dict) else state
+    if not isinstance(parts, (tuple, list)) or not parts:
+        raise TypeError(f"state must be an array or a non-empty tuple/list/dict of arrays, got {type(state).__name__}")
+    rows = {_num_rows(part) for part in parts if part is not None}
+    if len(rows) != 1:
+        raise ValueError(f"every array in state must have the same number of rows, got {sorted(rows)}")
+    return rows.pop()
+
+
 def _call_step(step: StepFn, tokens: np.ndarray, state: Any, vocab_size: int | None) -> tuple[np.ndarray, Any]:
     out = step(tokens, state)
     if not (isinstance(out, tuple) and len(out) == 2):
@@ -98,6 +113,22 @@ def _top_k_stable(values: np.ndarray, k: int) -> np.ndarray:
     kth = np.partition(values, values.size - k)[values.size - k]  # the k-th largest value
     candidates = np.flatnonzero(values >= kth)  # every entry at least as large, ties included
     return candidates[np.argsort(-values[candidates], kind="stable")][:k]
+
+
+def _top_k_stable_rows(values: np.ndarray, k: int) -> np.ndarray:
+    """:func:`_top_k_stable` of every row of 2-D ``values`` at once: ``(R, N) -> (R, min(k, N))``."""
+    n_rows, n = values.shape
+    if k >= n:
+        return np.argsort(-values, axis=1, kind="stable")
+    kth = np.partition(values, n - k, axis=1)[:, n - k]  # each row's k-th largest value
+    r, c = np.nonzero(values >= kth[:, None])  # at least k per row, ties included
+    order = np.lexsort((c, -values[r, c], r))  # by row, then value (largest first), then index
+    r, c = r[order], c[order]
+    rank = np.arange(r.size) - np.searchsorted(r, np.arange(n_rows))[r]  # rank within its row
+    keep = rank < k
+    out = np.empty((n_rows, k), dtype=np.int64)
+    out[r[keep], rank[keep]] = c[keep]
+    return out
 
 
 def greedy_decode(step: StepFn, state: Any, bos_id: int, eos_id: int, max_len: int) -> Hypothesis:
@@ -186,3 +217,90 @@ def beam_search(
     live = [Hypothesis(p, float(s), float(s / length_penalty(len(p), alpha)), False) for p, s in zip(prefixes, scores)]
     by_score = lambda hs: sorted(hs, key=lambda h: -h.score)
     return (by_score(finished) + by_score(live))[:beam_width]
+
+
+def beam_search_batch(
+    step: StepFn,
+    state: Any,
+    bos_id: int,
+    eos_id: int,
+    max_len: int,
+    beam_width: int = 4,
+    alpha: float = 0.6,
+) -> list[list[Hypothesis]]:
+    """:func:`beam_search` for ``B`` source sentences at once: ``state`` has one row per sentence,
+    and the result is one list of hypotheses per sentence, each what :func:`beam_search` returns
+    for that sentence alone.
+
+    The live beams of every sentence share one array (each row remembers its sentence), so each
+    output position costs one ``step`` call for the whole batch instead of one per sentence; the
+    ``beam_width`` best extensions are chosen per sentence with the same tie-breaking as
+    :func:`beam_search`. A sentence leaves the batch when its own search stops.
+    """
+    bos_id, eos_id = check_int("bos_id", bos_id, 0), check_int("eos_id", eos_id, 0)
+    max_len, beam_width = check_int("max_len", max_len, 1), check_int("beam_width", beam_width, 1)
+    alpha = _check_alpha(alpha)
+    n = _num_rows(state)
+    if n == 0:
+        raise ValueError("state must have at least one row (one per sentence)")
+
+    # the live prefixes of every sentence, one row each; a sentence's rows are contiguous and in
+    # the order beam_search keeps them
+    owner = np.arange(n)  # the sentence of each row
+    prefixes: list[tuple[int, ...]] = [()] * n
+    scores = np.zeros(n)
+    last = np.full(n, bos_id)
+    finished: list[list[Hypothesis]] = [[] for _ in range(n)]
+    stopped: list[list[tuple[tuple[int, ...], float]]] = [[] for _ in range(n)]  # live when stopped
+    vocab = None
+    for t in range(1, max_len + 1):
+        log_probs, state = _call_step(step, last, state, vocab)
+        vocab = log_probs.shape[1]
+        if eos_id >= vocab:
+            raise ValueError(f"eos_id {eos_id} is outside the vocabulary of size {vocab}")
+        # each sentence's candidates (its rows x vocabulary) side by side, padded with -inf
+        sents, first, counts = np.unique(owner, return_index=True, return_counts=True)
+        slot = np.arange(owner.size) - np.repeat(first, counts)  # a row's place within its sentence
+        table = np.full((sents.size, counts.max(), vocab), -np.inf)
+        table[np.repeat(np.arange(sents.size), counts), slot] = scores[:, None] + log_probs
+        flat = table.reshape(sents.size, -1)
+        picks = _top_k_stable_rows(flat, beam_width)
+        values = np.take_along_axis(flat, picks, axis=1)
+        rows, toks = np.divmod(picks, vocab)
+        rows += first[:, None]
+        lp_t = length_penalty(t, alpha)
+        keep_rows, keep_toks, keep_scores = [], [], []
+        for i, sent in enumerate(sents):
+            keep = []
+            for r, tok, s in zip(rows[i], toks[i], values[i]):
+                if not np.isfinite(s):
+                    continue
+                if tok == eos_id:
+                    finished[sent].append(Hypothesis(prefixes[r] + (int(tok),), float(s), float(s / lp_t), True))
+                else:
+                    keep.append((r, int(tok), float(s)))
+            if not keep:
+                continue
+            if len(finished[sent]) >= beam_width:
+                worst = sorted(h.score for h in finished[sent])[-beam_width]
+                best_possible = max(s for _, _, s in keep) / length_penalty(max_len, alpha)
+                if best_possible <= worst:  # this sentence's search is over
+                    stopped[sent] = [(prefixes[r] + (tok,), s) for r, tok, s in keep]
+                    continue
+            for r, tok, s in keep:
+                keep_rows.append(r), keep_toks.append(tok), keep_scores.append(s)
+        if not keep_rows:
+            owner = owner[:0]
+            break
+        keep_rows_arr = np.array(keep_rows)
+        prefixes = [prefixes[r] + (tok,) for r, tok in zip(keep_rows, keep_toks)]
+        owner, scores, last = owner[keep_rows_arr], np.array(keep_scores), np.array(keep_toks)
+        state = _select(state, keep_rows_arr)
+    for r, sent in enumerate(owner):  # still live after max_len tokens
+        stopped[sent].append((prefixes[r], float(scores[r])))
+    by_score = lambda hs: sorted(hs, key=lambda h: -h.score)
+    results = []
+    for sent in range(n):
+        live = [Hypothesis(p, s, float(s / length_penalty(len(p), alpha)), False) for p, s in stopped[sent]]
+        results.append((by_score(finished[sent]) + by_score(live))[:beam_width])
+    return results

@@ -116,7 +116,8 @@ def make_step_fn(step_model):
 def dice_lexicon(src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], min_count: int = 2) -> dict[str, str]:
     """For each source word seen ``min_count`` times, the target token with the highest Dice
     coefficient :math:`2 c(s, t) / (c(s) + c(t))`, where counts are numbers of sentence pairs that
-    contain the word(s). Ties go to the more frequent target token, then the first seen."""
+    contain the word(s). Ties go to the more frequent target token, then to the one seen first
+    (reading the pairs in order, each sentence left to right), whatever the hash seed."""
     if len(src) != len(tgt):
         raise ValueError(f"src and tgt must have the same number of sentences, got {len(src)} and {len(tgt)}")
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
@@ -127,7 +128,7 @@ def dice_lexicon(src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], min
     for s_sent, t_sent in zip(src, tgt):
         if isinstance(s_sent, str) or isinstance(t_sent, str):
             raise TypeError("src and tgt must be lists of token lists, not strings")
-        s_set, t_set = set(s_sent), set(t_sent)
+        s_set, t_set = list(dict.fromkeys(s_sent)), list(dict.fromkeys(t_sent))  # unique, in order
         c_s.update(s_set), c_t.update(t_set)
         c_st.update((s, t) for s in s_set for t in t_set)
     best: dict[str, tuple[float, int, str]] = {}

@@ -77,3 +77,32 @@ def test_dice_rejects_bad_input():
         dice_lexicon(["ab"], ["cd"])
     with pytest.raises(ValueError, match="min_count"):
         dice_lexicon([["a"]], [["b"]], min_count=0)
+
+
+def test_building_the_optimizer_before_fit_saves_a_trace_and_changes_nothing():
+    # chapter 12 calls optimizer.build before fit: Keras (TensorFlow backend) otherwise creates
+    # Adam's variables while tracing the first training step, and the step is traced twice
+    import keras
+
+    x = np.arange(12, dtype="float32").reshape(4, 3) / 10
+    y = np.array([0, 1, 1, 0])
+    weights, traces = {}, {}
+    for build_first in (False, True):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        model.compile(keras.optimizers.Adam(1e-2), loss)
+        if build_first:
+            model.optimizer.build(model.trainable_variables)
+        traced, train_step = [], model.train_step
+
+        def counting_step(data, traced=traced, train_step=train_step):
+            traced.append(1)  # runs only while tracing: the graph does not call Python
+            return train_step(data)
+
+        model.train_step = counting_step
+        model.fit(x, y, batch_size=2, epochs=3, verbose=0)
+        weights[build_first], traces[build_first] = model.get_weights(), len(traced)
+    assert traces == {False: 2, True: 1}
+    for a, b in zip(weights[False], weights[True]):
+        np.testing.assert_array_equal(a, b)
